@@ -1,0 +1,40 @@
+/*
+ * util.h - the one abort path and small helpers every module needs.
+ *
+ * Out-of-memory and broken invariants end the process through die(): a kiosk or
+ * service limping on with corrupt state is worse than systemd restarting it.
+ * Everything here may be called from any thread.
+ */
+#ifndef JK_UTIL_H
+#define JK_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WUR __attribute__((warn_unused_result))
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Prints "fatal: <message>" to stderr and aborts. Never returns. */
+void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+/* Allocation that cannot fail: die()s on out-of-memory. Caller owns the result. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Parses a whole string as a base-10 integer within [min, max].
+ * Returns 0 and stores into *out, or -1 on empty input, trailing junk or range error. */
+int util_parse_long(const char *s, long long min, long long max, long long *out) WUR;
+
+/* Overwrites n bytes in a way the compiler may not elide (for personal data). */
+void util_wipe(void *p, size_t n);
+
+/* Monotonic clock in milliseconds (for durations, never for dates). */
+double util_now_ms(void);
+
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void util_hex(const unsigned char *in, size_t n, char *out);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * api.h - the Job Support Center API v1 (docs/api/jobcenter-api-v1.md): the route
+ * table and its handlers. Handlers run on server threads; they share the api_app,
+ * which is read-only after start apart from the thread-safe response cache.
+ */
+#ifndef JC_API_H
+#define JC_API_H
+
+#include "rcache.h"
+#include "server.h"
+#include "store.h"
+
+typedef struct api_app {
+	store *st;
+	rcache *cache;
+	int today; /* Seoul day number to use as "today", or -1 for the real date */
+} api_app;
+
+/* The routes, in matching order; *n receives the count. */
+const srv_route *api_routes(size_t *n);
+
+#endif

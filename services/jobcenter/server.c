@@ -1,0 +1,431 @@
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "auth.h"
+#include "log.h"
+#include "utf8.h"
+
+struct srv {
+	struct MHD_Daemon *d;
+	const srv_route *routes;
+	size_t nroutes;
+	void *app;
+	store *st;
+	srv_options opt;
+	int port;
+};
+
+/* Per-request state, created by the URI log callback (which sees the raw URI). */
+struct rq {
+	size_t uri_len;
+	double t0;
+	int started;
+	int too_large;
+	const srv_route *route;
+	const char *path_arg;
+	buf body;
+	int status;
+	size_t bytes;
+};
+
+const char *srv_req_header(const srv_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+void srv_resp_error_fields(srv_resp *resp, int status, const char *code, const char *message,
+			   json_object *fields)
+{
+	resp->status = status;
+	buf_reset(&resp->body);
+	resp->etag[0] = '\0';
+	http_error_body(&resp->body, code, message, fields);
+}
+
+void srv_resp_error(srv_resp *resp, int status, const char *message)
+{
+	srv_resp_error_fields(resp, status, http_error_code(status), message, NULL);
+}
+
+void srv_resp_json(srv_resp *resp, int status, json_object *o)
+{
+	const char *s;
+	size_t n;
+
+	resp->status = status;
+	buf_reset(&resp->body);
+	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
+							 JSON_C_TO_STRING_NOSLASHESCAPE,
+					      &n);
+	buf_add(&resp->body, s, n);
+	json_object_put(o);
+	http_etag(resp->body.data, resp->body.len, resp->etag);
+}
+
+static void *uri_log_cb(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct rq *x = xcalloc(1, sizeof(*x));
+	(void)cls;
+	(void)c;
+	x->uri_len = strlen(uri);
+	x->t0 = util_now_ms();
+	buf_init(&x->body);
+	return x;
+}
+
+static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct rq *x = *con_cls;
+	const char *method = "-", *path = "-";
+	(void)cls;
+	if (!x)
+		return;
+	(void)c;
+	if (x->route) {
+		method = x->route->method;
+		path = x->route->pattern;
+	}
+	/* The route pattern, not the URL: URLs can carry what a person typed. */
+	log_info("request", "method=%s route=%s status=%d bytes=%zu ms=%.2f%s", method, path,
+		 x->status, x->bytes, util_now_ms() - x->t0,
+		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+	buf_release(&x->body);
+	free(x);
+	*con_cls = NULL;
+}
+
+static enum MHD_Result send_resp(struct MHD_Connection *conn, struct rq *x, srv_resp *r,
+				 const char *allow, int is_head_or_304)
+{
+	struct MHD_Response *mr;
+	enum MHD_Result ret;
+	char num[32];
+
+	(void)is_head_or_304;
+	mr = MHD_create_response_from_buffer(r->body.len, r->body.data, MHD_RESPMEM_MUST_COPY);
+	if (!mr)
+		return MHD_NO;
+	if (r->status != 304)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
+					r->content_type ? r->content_type
+							: "application/json; charset=utf-8");
+	if (r->etag[0]) {
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_ETAG, r->etag);
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	} else {
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	}
+	if (allow)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_ALLOW, allow);
+	if (r->status == 401)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	if (r->retry_after > 0) {
+		snprintf(num, sizeof(num), "%d", r->retry_after);
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_RETRY_AFTER, num);
+	}
+	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+	x->status = r->status;
+	x->bytes = r->body.len;
+	ret = MHD_queue_response(conn, (unsigned)r->status, mr);
+	MHD_destroy_response(mr);
+	return ret;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *conn, struct rq *x, int status,
+				  const char *message, const char *allow)
+{
+	srv_resp r = {0};
+	enum MHD_Result ret;
+	buf_init(&r.body);
+	srv_resp_error(&r, status, message);
+	ret = send_resp(conn, x, &r, allow, 0);
+	buf_release(&r.body);
+	return ret;
+}
+
+/* Matches path against a pattern; sets *arg for a trailing '*'. */
+static int route_match(const char *pattern, const char *path, const char **arg)
+{
+	size_t pl = strlen(pattern);
+	*arg = NULL;
+	if (pl >= 2 && pattern[pl - 1] == '*') {
+		if (strncmp(pattern, path, pl - 1) != 0)
+			return 0;
+		const char *rest = path + pl - 1;
+		if (!*rest || strchr(rest, '/'))
+			return 0;
+		*arg = rest;
+		return 1;
+	}
+	return strcmp(pattern, path) == 0;
+}
+
+/* Finds the route; on a path match with the wrong method, fills allow and returns NULL. */
+static const srv_route *find_route(const srv *s, const char *method, const char *path,
+				   const char **arg, char *allow, size_t allowlen, int *path_known)
+{
+	const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
+	*path_known = 0;
+	allow[0] = '\0';
+	for (size_t i = 0; i < s->nroutes; i++) {
+		const char *a;
+		if (!route_match(s->routes[i].pattern, path, &a))
+			continue;
+		if (strcmp(s->routes[i].method, m) == 0) {
+			*arg = a;
+			return &s->routes[i];
+		}
+		if (!*path_known || strstr(allow, s->routes[i].method) == NULL) {
+			size_t l = strlen(allow);
+			snprintf(allow + l, allowlen - l, "%s%s%s", l ? ", " : "",
+				 s->routes[i].method,
+				 strcmp(s->routes[i].method, "GET") == 0 ? ", HEAD" : "");
+		}
+		*path_known = 1;
+	}
+	return NULL;
+}
+
+struct param_ctx {
+	srv_req *req;
+	int bad;
+};
+
+static enum MHD_Result param_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+				  size_t key_size, const char *value, size_t value_size)
+{
+	struct param_ctx *p = cls;
+	(void)kind;
+	if (p->req->nparams == SRV_MAX_PARAMS) {
+		p->bad = 1;
+		return MHD_NO;
+	}
+	if (!key || strlen(key) != key_size || (value && strlen(value) != value_size)) {
+		p->bad = 2; /* an escaped NUL */
+		return MHD_NO;
+	}
+	p->req->params[p->req->nparams].key = key;
+	p->req->params[p->req->nparams].value = value ? value : "";
+	p->req->nparams++;
+	return MHD_YES;
+}
+
+static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const char *url,
+				 const char *method, const char *version, const char *upload_data,
+				 size_t *upload_data_size, void **con_cls)
+{
+	srv *s = cls;
+	struct rq *x = *con_cls;
+	char allow[64], kiosk[AUTH_KIOSK_MAX + 1];
+	srv_req req;
+	srv_resp resp;
+	enum MHD_Result ret;
+	int known;
+	(void)version;
+
+	if (!x)
+		return MHD_NO;
+	if (!x->started) {
+		const char *cl;
+		x->started = 1;
+		if (x->uri_len > s->opt.max_uri)
+			return send_error(conn, x, 414, "request URI longer than 8 KiB", NULL);
+		if (!utf8_valid(url, strlen(url)))
+			return send_error(conn, x, 404, "no such resource", NULL);
+		x->route = find_route(s, method, url, &x->path_arg, allow, sizeof(allow), &known);
+		if (!x->route && known)
+			return send_error(conn, x, 405, "method not allowed here", allow);
+		if (!x->route)
+			return send_error(conn, x, 404, "no such resource", NULL);
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						 MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl) {
+			long long n;
+			if (util_parse_long(cl, 0, (1LL << 62), &n) < 0 ||
+			    (size_t)n > s->opt.max_body)
+				return send_error(conn, x, 413, "request body larger than 64 KiB",
+						  NULL);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (x->body.len + *upload_data_size > s->opt.max_body)
+			x->too_large = 1;
+		else
+			buf_add(&x->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (x->too_large)
+		return send_error(conn, x, 413, "request body larger than 64 KiB", NULL);
+
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	buf_init(&resp.body);
+	req.method = method;
+	req.path = url;
+	req.path_arg = x->path_arg;
+	req.conn = conn;
+	req.body = x->body.data;
+	req.body_len = x->body.len;
+	req.kiosk_header = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Kiosk-Id");
+
+	struct param_ctx pc = {&req, 0};
+	MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, param_iter, &pc);
+	if (pc.bad) {
+		srv_resp_error(&resp, 400, pc.bad == 1 ? "too many query parameters"
+						       : "query parameter holds a NUL byte");
+		goto send;
+	}
+
+	req.db = store_acquire(s->st);
+	if (x->route->auth) {
+		const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							    MHD_HTTP_HEADER_AUTHORIZATION);
+		int ok = 0;
+		if (h && strncasecmp(h, "Bearer ", 7) == 0)
+			ok = auth_verify(req.db, h + 7, kiosk);
+		if (ok < 0) {
+			srv_resp_error(&resp, 503, "service temporarily unavailable");
+			resp.retry_after = 5;
+			goto release;
+		}
+		if (ok == 0) {
+			srv_resp_error(&resp, 401, "a valid device token is required");
+			goto release;
+		}
+		req.kiosk_token = kiosk;
+	}
+	x->route->fn(s->app, &req, &resp);
+release:
+	store_release(s->st, req.db);
+send:
+	if (resp.status == 200 && resp.etag[0]) {
+		const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							      MHD_HTTP_HEADER_IF_NONE_MATCH);
+		if (inm && http_etag_matches(inm, resp.etag)) {
+			resp.status = 304;
+			buf_reset(&resp.body);
+		}
+	}
+	ret = send_resp(conn, x, &resp, NULL, 0);
+	buf_release(&resp.body);
+	return ret;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[256];
+	size_t n;
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	log_debug("httpd", "msg=\"%s\"", msg);
+}
+
+int srv_parse_listen(const char *listen, void *ss, unsigned *len)
+{
+	char host[64];
+	const char *colon, *h = listen, *hend;
+	long long port;
+
+	if (listen[0] == '[') {
+		hend = strchr(listen, ']');
+		if (!hend || hend[1] != ':')
+			return -1;
+		h = listen + 1;
+		colon = hend + 1;
+	} else {
+		colon = strrchr(listen, ':');
+		if (!colon)
+			return -1;
+		hend = colon;
+	}
+	if ((size_t)(hend - h) >= sizeof(host) || util_parse_long(colon + 1, 0, 65535, &port) < 0)
+		return -1;
+	memcpy(host, h, (size_t)(hend - h));
+	host[hend - h] = '\0';
+	memset(ss, 0, sizeof(struct sockaddr_storage));
+	struct sockaddr_in *a4 = ss;
+	struct sockaddr_in6 *a6 = ss;
+	if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((unsigned short)port);
+		*len = sizeof(*a4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((unsigned short)port);
+		*len = sizeof(*a6);
+		return 0;
+	}
+	return -1;
+}
+
+int srv_start(const srv_options *opt, const srv_route *routes, size_t nroutes, void *app,
+	      store *st, srv **out, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	unsigned sslen;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	srv *s;
+	const union MHD_DaemonInfo *di;
+
+	if (srv_parse_listen(opt->listen, &ss, &sslen) < 0) {
+		snprintf(err, errlen, "bad listen address '%s' (want host:port)", opt->listen);
+		return -1;
+	}
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s = xcalloc(1, sizeof(*s));
+	s->routes = routes;
+	s->nroutes = nroutes;
+	s->app = app;
+	s->st = st;
+	s->opt = *opt;
+	s->d = MHD_start_daemon(
+		flags, 0, NULL, NULL, access_cb, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(opt->threads > 0 ? opt->threads : 2),
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)30,
+		/* Large enough that URIs far over the 8 KiB limit still reach us and get
+		 * the contract's 414 body rather than the library's own page. */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+		MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, s, MHD_OPTION_NOTIFY_COMPLETED,
+		completed_cb, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512, MHD_OPTION_END);
+	if (!s->d) {
+		snprintf(err, errlen, "cannot listen on %s (address in use or not permitted)",
+			 opt->listen);
+		free(s);
+		return -1;
+	}
+	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : 0;
+	*out = s;
+	return 0;
+}
+
+int srv_port(const srv *s)
+{
+	return s->port;
+}
+
+void srv_stop(srv *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->d);
+	free(s);
+}
