@@ -238,13 +238,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		x->started = 1;
 		if (x->uri_len > s->opt.max_uri)
 			return send_error(conn, x, 414, "request URI longer than 8 KiB", NULL);
-		if (!utf8_valid(url, strlen(url)))
-			return send_error(conn, x, 404, "no such resource", NULL);
-		x->route = find_route(s, method, url, &x->path_arg, allow, sizeof(allow), &known);
-		if (!x->route && known)
-			return send_error(conn, x, 405, "method not allowed here", allow);
-		if (!x->route)
-			return send_error(conn, x, 404, "no such resource", NULL);
+		/* The body limit comes first: a client sending 10 MB learns that before
+		 * anything else, and we never read it. */
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl) {
@@ -254,6 +249,13 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 				return send_error(conn, x, 413, "request body larger than 64 KiB",
 						  NULL);
 		}
+		if (!utf8_valid(url, strlen(url)))
+			return send_error(conn, x, 404, "no such resource", NULL);
+		x->route = find_route(s, method, url, &x->path_arg, allow, sizeof(allow), &known);
+		if (!x->route && known)
+			return send_error(conn, x, 405, "method not allowed here", allow);
+		if (!x->route)
+			return send_error(conn, x, 404, "no such resource", NULL);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
