@@ -37,28 +37,41 @@ static const char schema_sql[] =
 	" description TEXT, requirements TEXT, benefits TEXT, work_hours TEXT, address TEXT,"
 	" contact_name TEXT, contact_phone TEXT, apply_url TEXT, lat REAL, lon REAL);"
 	"CREATE INDEX IF NOT EXISTS jobs_seq ON jobs(seq);"
-	"CREATE INDEX IF NOT EXISTS jobs_recent ON jobs(posted_day DESC, id);"
-	"CREATE INDEX IF NOT EXISTS jobs_deadline ON jobs(closes_day, id);"
-	"CREATE INDEX IF NOT EXISTS jobs_region ON jobs(region_code);"
-	"CREATE INDEX IF NOT EXISTS jobs_category ON jobs(category_code);"
+	/* What search filters and sorts on, in rows of ~40 bytes that stay in the page
+	 * cache (jobs rows carry the long texts): the search reads only this table
+	 * and the FTS index, then fetches the page's rows from jobs. */
+	"CREATE TABLE IF NOT EXISTS job_facets(rowid INTEGER PRIMARY KEY,"
+	" region_code TEXT NOT NULL, category_code TEXT NOT NULL, employment INTEGER NOT NULL,"
+	" career INTEGER NOT NULL, education INTEGER NOT NULL, salary_month_top INTEGER,"
+	" posted_day INTEGER NOT NULL, closes_day INTEGER);"
+	"CREATE INDEX IF NOT EXISTS job_facets_recent ON job_facets(posted_day DESC, rowid);"
+	"CREATE INDEX IF NOT EXISTS job_facets_deadline ON job_facets(closes_day);"
+	"CREATE INDEX IF NOT EXISTS job_facets_region ON job_facets(region_code);"
+	"CREATE INDEX IF NOT EXISTS job_facets_category ON job_facets(category_code);"
 	"CREATE TABLE IF NOT EXISTS job_deletes(seq INTEGER PRIMARY KEY, id TEXT NOT NULL,"
 	" at INTEGER NOT NULL);"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS jobs_fts USING fts5(title, company, description,"
 	" content='jobs', content_rowid='rowid', tokenize='" NGRAM_TOKENIZER "');"
-	"INSERT OR IGNORE INTO jobs_fts(jobs_fts, rank) VALUES('rank', 'bm25(10.0, 4.0, 1.0)');"
 	"CREATE TRIGGER IF NOT EXISTS jobs_ai AFTER INSERT ON jobs BEGIN"
 	" INSERT INTO jobs_fts(rowid, title, company, description)"
 	"  VALUES (new.rowid, new.title, new.company, new.description);"
+	" INSERT INTO job_facets VALUES (new.rowid, new.region_code, new.category_code,"
+	"  new.employment, new.career, new.education, new.salary_month_top, new.posted_day,"
+	"  new.closes_day);"
 	" UPDATE jobdb_meta SET value = value + 1 WHERE key = 'gen'; END;"
 	"CREATE TRIGGER IF NOT EXISTS jobs_ad AFTER DELETE ON jobs BEGIN"
 	" INSERT INTO jobs_fts(jobs_fts, rowid, title, company, description)"
 	"  VALUES ('delete', old.rowid, old.title, old.company, old.description);"
+	" DELETE FROM job_facets WHERE rowid = old.rowid;"
 	" UPDATE jobdb_meta SET value = value + 1 WHERE key = 'gen'; END;"
 	"CREATE TRIGGER IF NOT EXISTS jobs_au AFTER UPDATE ON jobs BEGIN"
 	" INSERT INTO jobs_fts(jobs_fts, rowid, title, company, description)"
 	"  VALUES ('delete', old.rowid, old.title, old.company, old.description);"
 	" INSERT INTO jobs_fts(rowid, title, company, description)"
 	"  VALUES (new.rowid, new.title, new.company, new.description);"
+	" INSERT OR REPLACE INTO job_facets VALUES (new.rowid, new.region_code,"
+	"  new.category_code, new.employment, new.career, new.education, new.salary_month_top,"
+	"  new.posted_day, new.closes_day);"
 	" UPDATE jobdb_meta SET value = value + 1 WHERE key = 'gen'; END;"
 	"CREATE TRIGGER IF NOT EXISTS regions_ai AFTER INSERT ON regions BEGIN"
 	" UPDATE jobdb_meta SET value = value + 1 WHERE key = 'gen'; END;"
@@ -82,6 +95,10 @@ int jobdb_connect(sqlite3 *db, char *err, size_t errlen)
 		return JOBDB_EDB;
 	}
 	sqlite3_busy_timeout(db, 5000);
+	/* Searches touch the FTS index and job_facets all over: keep them in memory
+	 * (mmap avoids a read() per page; the cache holds what mmap cannot). */
+	sqlite3_exec(db, "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-32768;", NULL, NULL,
+		     NULL);
 	return JOBDB_OK;
 }
 
@@ -422,20 +439,44 @@ static void sb_apply(const struct sbind *b, sqlite3_stmt *st)
 	}
 }
 
+/* Fetches the summary of one job by rowid into j. */
+static int fetch_summary(sqlite3_stmt *st, long long rowid, job *j)
+{
+	int rc;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, rowid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_summary(st, 0, j);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/*
+ * Two statements over the narrow job_facets table (and the FTS index): a count for
+ * the total, then the page's rowids with a bounded sort. Only the page's rows are
+ * then read from the wide jobs table.
+ *
+ * Relevance (the default with text) is tiered, not bm25: listings whose title holds
+ * every query word come first, then the rest; within a tier the newest first. It is
+ * what a person expects from a job board, is stable across paging, and costs one
+ * extra index lookup instead of scoring every match (bm25 over 15,000 matches of
+ * "사무" took 40 ms on 100k listings).
+ */
 int jobdb_search(sqlite3 *db, const jobq *q, int today, jobdb_page *out, char *err,
 		 size_t errlen)
 {
-	buf match, from, where, sql;
+	buf match, title_match, where, sql;
 	struct sbind b = {0};
 	char region_glob[24];
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL, *row = NULL;
+	long long *ids = NULL, offset, n = 0;
 	int rc, ret = JOBDB_OK, exists, words = 0, sort;
 
 	memset(out, 0, sizeof(*out));
 	out->page = q->page;
 	out->per_page = q->per_page;
 	buf_init(&match);
-	buf_init(&from);
+	buf_init(&title_match);
 	buf_init(&where);
 	buf_init(&sql);
 
@@ -461,29 +502,31 @@ int jobdb_search(sqlite3 *db, const jobq *q, int today, jobdb_page *out, char *e
 		ret = JOBDB_EINVAL;
 		goto out;
 	}
+	sort = jobq_effective_sort(q);
+	if (sort == JOBQ_SORT_RELEVANCE && words == 0)
+		sort = JOBQ_SORT_RECENT;
 
 	if (words > 0) {
-		buf_adds(&from, " FROM jobs_fts f JOIN jobs j ON j.rowid = f.rowid");
-		buf_adds(&where, " WHERE jobs_fts MATCH ?");
+		/* Driven by the index: each match looks up its facets row. */
+		buf_adds(&where, " AND jobs_fts MATCH ?");
 		sb_text(&b, match.data);
-	} else {
-		buf_adds(&from, " FROM jobs j");
-		buf_adds(&where, " WHERE 1");
 	}
-	buf_adds(&where, " AND (j.closes_day IS NULL OR j.closes_day >= ?)");
+	/* Not "IS NULL OR >=": that becomes a multi-index OR plus a sort (70 ms on 100k);
+	 * this is a plain scan filter and lets ORDER BY walk an index. */
+	buf_adds(&where, " AND coalesce(x.closes_day, 2147483647) >= ?");
 	sb_int(&b, today);
 	if (q->region[0]) {
 		/* Codes nest by prefix: 29 > 29140 > 29140575. */
 		snprintf(region_glob, sizeof(region_glob), "%s*", q->region);
-		buf_adds(&where, " AND j.region_code GLOB ?");
+		buf_adds(&where, " AND x.region_code GLOB ?");
 		sb_text(&b, region_glob);
 	}
 	if (q->category[0]) {
-		buf_adds(&where, " AND j.category_code = ?");
+		buf_adds(&where, " AND x.category_code = ?");
 		sb_text(&b, q->category);
 	}
 	if (q->employment) {
-		buf_adds(&where, " AND j.employment IN (");
+		buf_adds(&where, " AND x.employment IN (");
 		for (int t = 0, first = 1; t < JOB_EMP_COUNT; t++) {
 			if (q->employment & (1u << t)) {
 				buf_printf(&where, first ? "%d" : ",%d", t);
@@ -493,77 +536,95 @@ int jobdb_search(sqlite3 *db, const jobq *q, int today, jobdb_page *out, char *e
 		buf_addc(&where, ')');
 	}
 	if (q->career >= 0) {
-		buf_adds(&where, " AND j.career IN (?, ?)");
+		buf_adds(&where, " AND x.career IN (?, ?)");
 		sb_int(&b, q->career);
 		sb_int(&b, JOB_CAREER_ANY);
 	}
 	if (q->education >= 0) {
-		buf_adds(&where, " AND j.education <= ?");
+		buf_adds(&where, " AND x.education <= ?");
 		sb_int(&b, q->education);
 	}
 	if (q->salary_min >= 0) {
-		buf_adds(&where, " AND j.salary_month_top >= ?");
+		buf_adds(&where, " AND x.salary_month_top >= ?");
 		sb_int(&b, q->salary_min);
 	}
 	if (q->closing_within >= 0) {
-		buf_adds(&where, " AND j.closes_day BETWEEN ? AND ?");
+		buf_adds(&where, " AND x.closes_day BETWEEN ? AND ?");
 		sb_int(&b, today);
 		sb_int(&b, (long long)today + q->closing_within);
 	}
 
-	/* The total. */
-	buf_printf(&sql, "SELECT count(*)%s%s", from.data, where.data);
+	/* The total: an aggregate, which SQLite runs without a row-by-row return. */
+	const char *from = words > 0 ? " FROM jobs_fts f JOIN job_facets x ON x.rowid = f.rowid"
+				     : " FROM job_facets x";
+	buf_printf(&sql, "SELECT count(*)%s WHERE 1", from);
+	buf_add(&sql, where.data, where.len);
 	if ((rc = sqlite3_prepare_v2(db, sql.data, -1, &st, NULL)) != SQLITE_OK)
 		goto dberr;
 	sb_apply(&b, st);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
 		goto dberr;
-	out->total = sqlite3_column_int64(st, 0);
+	n = out->total = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	st = NULL;
-
-	long long offset = (long long)(q->page - 1) * q->per_page;
-	if (offset >= out->total)
+	offset = (long long)(q->page - 1) * q->per_page;
+	if (offset >= n)
 		goto out;
 
-	sort = jobq_effective_sort(q);
-	if (sort == JOBQ_SORT_RELEVANCE && words == 0)
-		sort = JOBQ_SORT_RECENT;
+	/* The page: ordered with a bounded sort (LIMIT), rowids only. */
 	buf_reset(&sql);
-	buf_printf(&sql, "SELECT " SUMMARY_COLS "%s%s ORDER BY ", from.data, where.data);
+	buf_printf(&sql, "SELECT x.rowid%s WHERE 1", from);
+	buf_add(&sql, where.data, where.len);
+	buf_adds(&sql, " ORDER BY ");
 	switch (sort) {
 	case JOBQ_SORT_RELEVANCE:
-		buf_adds(&sql, "f.rank, j.posted_day DESC, j.id");
+		/* The title tier: the same words, restricted to the title column. */
+		buf_printf(&title_match, "title : (%s)", match.data);
+		buf_adds(&sql, "x.rowid NOT IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?),"
+			       " x.posted_day DESC, x.rowid DESC");
+		sb_text(&b, title_match.data);
 		break;
 	case JOBQ_SORT_DEADLINE:
-		buf_adds(&sql, "j.closes_day IS NULL, j.closes_day, j.id");
+		buf_adds(&sql, "x.closes_day IS NULL, x.closes_day, x.rowid DESC");
 		break;
 	case JOBQ_SORT_SALARY:
-		buf_adds(&sql, "j.salary_month_top IS NULL, j.salary_month_top DESC, j.id");
+		buf_adds(&sql, "x.salary_month_top IS NULL, x.salary_month_top DESC, x.rowid DESC");
 		break;
 	default:
-		buf_adds(&sql, "j.posted_day DESC, j.id");
+		buf_adds(&sql, "x.posted_day DESC, x.rowid DESC");
 		break;
 	}
 	buf_printf(&sql, " LIMIT %d OFFSET %lld", q->per_page, offset);
 	if ((rc = sqlite3_prepare_v2(db, sql.data, -1, &st, NULL)) != SQLITE_OK)
 		goto dberr;
 	sb_apply(&b, st);
-	out->items = xcalloc((size_t)q->per_page, sizeof(job));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && out->n < q->per_page) {
-		job_init(&out->items[out->n]);
-		read_summary(st, 0, &out->items[out->n++]);
-	}
+	ids = xcalloc((size_t)q->per_page, sizeof(long long));
+	long long got = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && got < q->per_page)
+		ids[got++] = sqlite3_column_int64(st, 0);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		goto dberr;
+
+	if ((rc = sqlite3_prepare_v2(db, "SELECT " SUMMARY_COLS " FROM jobs j WHERE j.rowid = ?",
+				     -1, &row, NULL)) != SQLITE_OK)
+		goto dberr;
+	out->items = xcalloc((size_t)q->per_page, sizeof(job));
+	for (long long k = 0; k < got; k++) {
+		job_init(&out->items[out->n]);
+		if (fetch_summary(row, ids[k], &out->items[out->n]) < 0)
+			goto dberr;
+		out->n++;
+	}
 	goto out;
 dberr:
 	ret = db_fail(db, sqlite3_errcode(db), err, errlen, "search");
 	jobdb_page_release(out);
 out:
+	free(ids);
 	sqlite3_finalize(st);
+	sqlite3_finalize(row);
 	buf_release(&match);
-	buf_release(&from);
+	buf_release(&title_match);
 	buf_release(&where);
 	buf_release(&sql);
 	return ret;
