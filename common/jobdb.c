@@ -69,9 +69,13 @@ static const char schema_sql[] =
 	"  VALUES ('delete', old.rowid, old.title, old.company, old.description);"
 	" INSERT INTO jobs_fts(rowid, title, company, description)"
 	"  VALUES (new.rowid, new.title, new.company, new.description);"
-	" INSERT OR REPLACE INTO job_facets VALUES (new.rowid, new.region_code,"
-	"  new.category_code, new.employment, new.career, new.education, new.salary_month_top,"
-	"  new.posted_day, new.closes_day);"
+	/* UPDATE, not INSERT OR REPLACE: an UPSERT's conflict clause overrides a
+	 * trigger's own. */
+	" UPDATE job_facets SET region_code = new.region_code,"
+	"  category_code = new.category_code, employment = new.employment,"
+	"  career = new.career, education = new.education,"
+	"  salary_month_top = new.salary_month_top, posted_day = new.posted_day,"
+	"  closes_day = new.closes_day WHERE rowid = new.rowid;"
 	" UPDATE jobdb_meta SET value = value + 1 WHERE key = 'gen'; END;"
 	"CREATE TRIGGER IF NOT EXISTS regions_ai AFTER INSERT ON regions BEGIN"
 	" UPDATE jobdb_meta SET value = value + 1 WHERE key = 'gen'; END;"

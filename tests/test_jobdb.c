@@ -294,7 +294,8 @@ static void test_changes(void **state)
 	assert_int_equal(jobdb_get(db, "S0000010", &j, err, sizeof(err)), 0);
 	free(j.title);
 	j.title = strdup("바뀐 제목");
-	assert_int_equal(jobdb_upsert(db, &j, 1795000000, &changed, err, sizeof(err)), 0);
+	if (jobdb_upsert(db, &j, 1795000000, &changed, err, sizeof(err)) != 0)
+		fail_msg("upsert: %s", err);
 	assert_int_equal(changed, 1);
 	assert_int_equal(jobdb_upsert(db, &j, 1795000000, &changed, err, sizeof(err)), 0);
 	assert_int_equal(changed, 0);
