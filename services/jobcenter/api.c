@@ -39,7 +39,7 @@ static int no_params(srv_req *req, srv_resp *resp)
 static int from_cache(api_app *app, srv_req *req, const char *key, long long *gen,
 		      srv_resp *resp)
 {
-	if (jobdb_generation(req->db, gen) < 0)
+	if ((*gen = req->gen) < 0)
 		return 0;
 	rcache_set_generation(app->cache, *gen);
 	if (rcache_get(app->cache, key, &resp->body, resp->etag)) {

@@ -1,5 +1,6 @@
 #include "auth.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <string.h>
 #include <time.h>
@@ -136,5 +137,68 @@ int auth_verify(sqlite3 *db, const char *token, char *kiosk_id)
 		ok = -1;
 	}
 	sqlite3_finalize(st);
+	return ok;
+}
+
+#define AUTH_CACHE_SLOTS 256
+
+struct auth_slot {
+	char hash[65];
+	char kiosk[AUTH_KIOSK_MAX + 1];
+	long long gen;
+};
+
+struct auth_cache {
+	pthread_mutex_t mu;
+	struct auth_slot slot[AUTH_CACHE_SLOTS];
+};
+
+auth_cache *auth_cache_create(void)
+{
+	auth_cache *c = xcalloc(1, sizeof(*c));
+	pthread_mutex_init(&c->mu, NULL);
+	for (int i = 0; i < AUTH_CACHE_SLOTS; i++)
+		c->slot[i].gen = -1;
+	return c;
+}
+
+void auth_cache_destroy(auth_cache *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_destroy(&c->mu);
+	util_wipe(c, sizeof(*c));
+	free(c);
+}
+
+int auth_verify_cached(auth_cache *c, sqlite3 *db, long long gen, const char *token,
+		       char *kiosk_id)
+{
+	char hash[65];
+	struct auth_slot *s;
+	int ok;
+
+	if (strlen(token) != AUTH_TOKEN_LEN - 1)
+		return 0;
+	token_hash(token, hash);
+	/* The hash is uniformly random: its first two hex digits pick the slot. */
+	s = &c->slot[strtoul((char[]){hash[0], hash[1], '\0'}, NULL, 16) % AUTH_CACHE_SLOTS];
+	if (gen >= 0) {
+		pthread_mutex_lock(&c->mu);
+		if (s->gen == gen && memcmp(s->hash, hash, 65) == 0) {
+			memcpy(kiosk_id, s->kiosk, AUTH_KIOSK_MAX + 1);
+			pthread_mutex_unlock(&c->mu);
+			return 1;
+		}
+		pthread_mutex_unlock(&c->mu);
+	}
+	ok = auth_verify(db, token, kiosk_id);
+	if (ok == 1 && gen >= 0) {
+		pthread_mutex_lock(&c->mu);
+		memcpy(s->hash, hash, 65);
+		memcpy(s->kiosk, kiosk_id, AUTH_KIOSK_MAX + 1);
+		s->gen = gen;
+		pthread_mutex_unlock(&c->mu);
+	}
 	return ok;
 }

@@ -29,4 +29,17 @@ int auth_list(sqlite3 *db, FILE *out, char *err, size_t errlen) WUR;
  * when it is live, 0 when unknown or revoked, -1 on a database error. */
 int auth_verify(sqlite3 *db, const char *token, char *kiosk_id) WUR;
 
+/* A cache of tokens verified at a data generation, so that the common request
+ * costs a hash and a lookup instead of a database query. Entries from another
+ * generation are not trusted (every token change moves the generation).
+ * Thread-safe. */
+typedef struct auth_cache auth_cache;
+
+auth_cache *auth_cache_create(void);
+void auth_cache_destroy(auth_cache *c);
+
+/* auth_verify() through the cache, for data generation gen (-1: do not cache). */
+int auth_verify_cached(auth_cache *c, sqlite3 *db, long long gen, const char *token,
+		       char *kiosk_id) WUR;
+
 #endif

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "auth.h"
+#include "jobdb.h"
 #include "log.h"
 #include "utf8.h"
 
@@ -18,6 +19,7 @@ struct srv {
 	size_t nroutes;
 	void *app;
 	store *st;
+	auth_cache *tokens;
 	srv_options opt;
 	int port;
 };
@@ -289,12 +291,14 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 	}
 
 	req.db = store_acquire(s->st);
+	if (jobdb_generation(req.db, &req.gen) < 0)
+		req.gen = -1;
 	if (x->route->auth) {
 		const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							    MHD_HTTP_HEADER_AUTHORIZATION);
 		int ok = 0;
 		if (h && strncasecmp(h, "Bearer ", 7) == 0)
-			ok = auth_verify(req.db, h + 7, kiosk);
+			ok = auth_verify_cached(s->tokens, req.db, req.gen, h + 7, kiosk);
 		if (ok < 0) {
 			srv_resp_error(&resp, 503, "service temporarily unavailable");
 			resp.retry_after = 5;
@@ -396,6 +400,7 @@ int srv_start(const srv_options *opt, const srv_route *routes, size_t nroutes, v
 	s->app = app;
 	s->st = st;
 	s->opt = *opt;
+	s->tokens = auth_cache_create();
 	s->d = MHD_start_daemon(
 		flags, 0, NULL, NULL, access_cb, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(opt->threads > 0 ? opt->threads : 2),
@@ -410,6 +415,7 @@ int srv_start(const srv_options *opt, const srv_route *routes, size_t nroutes, v
 	if (!s->d) {
 		snprintf(err, errlen, "cannot listen on %s (address in use or not permitted)",
 			 opt->listen);
+		auth_cache_destroy(s->tokens);
 		free(s);
 		return -1;
 	}
@@ -429,5 +435,6 @@ void srv_stop(srv *s)
 	if (!s)
 		return;
 	MHD_stop_daemon(s->d);
+	auth_cache_destroy(s->tokens);
 	free(s);
 }

@@ -37,6 +37,7 @@ typedef struct srv_req {
 	const char *body;
 	size_t body_len;
 	sqlite3 *db;
+	long long gen;		  /* data generation at the start of the request, or -1 */
 	void *conn;		  /* for srv_req_header() */
 } srv_req;
 

@@ -23,6 +23,14 @@ static const char service_schema[] =
 	"CREATE TABLE IF NOT EXISTS tokens(hash TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL,"
 	" hint TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER);"
 	"CREATE INDEX IF NOT EXISTS tokens_kiosk ON tokens(kiosk_id);"
+	/* A token change moves the data generation, which is what the server's token
+	 * cache is checked against: a revocation takes effect on the next request. */
+	"CREATE TRIGGER IF NOT EXISTS tokens_ai AFTER INSERT ON tokens BEGIN"
+	" UPDATE jobdb_meta SET value = value + 1 WHERE key = 'gen'; END;"
+	"CREATE TRIGGER IF NOT EXISTS tokens_au AFTER UPDATE ON tokens BEGIN"
+	" UPDATE jobdb_meta SET value = value + 1 WHERE key = 'gen'; END;"
+	"CREATE TRIGGER IF NOT EXISTS tokens_ad AFTER DELETE ON tokens BEGIN"
+	" UPDATE jobdb_meta SET value = value + 1 WHERE key = 'gen'; END;"
 	"CREATE TABLE IF NOT EXISTS topics(id TEXT PRIMARY KEY, name_ko TEXT NOT NULL,"
 	" name_en TEXT NOT NULL, duration_min INTEGER NOT NULL, ord INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS counselors(id TEXT PRIMARY KEY, name TEXT NOT NULL,"
