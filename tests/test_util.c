@@ -5,7 +5,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include "buf.h"
+#include "sdnotify.h"
 #include "http.h"
 #include "kdate.h"
 #include "utf8.h"
@@ -121,12 +126,43 @@ static void test_http(void **s)
 	buf_release(&b);
 }
 
+static void test_sdnotify(void **s)
+{
+	struct sockaddr_un sa = {0};
+	char path[64], got[64];
+	int fd;
+	ssize_t n;
+	(void)s;
+	unsetenv("NOTIFY_SOCKET");
+	assert_int_equal(sdn_notify("READY=1"), 0);
+	snprintf(path, sizeof(path), "/tmp/jk-notify-%d", (int)getpid());
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	setenv("NOTIFY_SOCKET", path, 1);
+	assert_int_equal(sdn_notify("READY=1"), 1);
+	n = recv(fd, got, sizeof(got) - 1, 0);
+	assert_int_equal(n, 7);
+	got[n] = '\0';
+	assert_string_equal(got, "READY=1");
+	setenv("WATCHDOG_USEC", "20000000", 1);
+	assert_true(sdn_watchdog_interval() == 20.0);
+	setenv("WATCHDOG_USEC", "junk", 1);
+	assert_true(sdn_watchdog_interval() == 0);
+	unsetenv("NOTIFY_SOCKET");
+	unsetenv("WATCHDOG_USEC");
+	close(fd);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_long), cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_utf8), cmocka_unit_test(test_kdate),
-		cmocka_unit_test(test_http),
+		cmocka_unit_test(test_http), cmocka_unit_test(test_sdnotify),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <unistd.h>
+
+#include <microhttpd.h>
+
 #include "jobdb.h"
 #include "kdate.h"
 #include "refdata.h"
@@ -265,6 +269,96 @@ static void test_reimport_and_removal(void **s)
 	sqlite3_close(db);
 }
 
+
+/* ---- live fetch against a fake Work24 on loopback ---- */
+
+struct fake {
+	int mode; /* 0: normal, 1: invalid key, 2: HTTP 500, 3: hangs past the timeout */
+	int list_calls, detail_calls;
+	char seen_key[64];
+};
+
+static enum MHD_Result fake_cb(void *cls, struct MHD_Connection *c, const char *url,
+			       const char *method, const char *version, const char *upload,
+			       size_t *upload_size, void **con_cls)
+{
+	struct fake *f = cls;
+	const char *tp = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "callTp");
+	const char *page = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "startPage");
+	const char *key = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "authKey");
+	const char *file;
+	struct MHD_Response *r;
+	char *body;
+	size_t n;
+	unsigned status = 200;
+	enum MHD_Result ret;
+	(void)url, (void)method, (void)version, (void)upload, (void)upload_size, (void)con_cls;
+
+	snprintf(f->seen_key, sizeof(f->seen_key), "%s", key ? key : "");
+	if (tp && strcmp(tp, "D") == 0) {
+		f->detail_calls++;
+		file = W24 "work24_detail_sample_2026-10-01.xml";
+	} else {
+		f->list_calls++;
+		file = page && strcmp(page, "1") ? W24 "errors/err_006_no_data.xml"
+						  : W24 "work24_list_sample_2026-10-01.xml";
+	}
+	if (f->mode == 1)
+		file = W24 "errors/err_002_invalid_key.xml";
+	if (f->mode == 3)
+		sleep(3);
+	body = slurp(file, &n);
+	if (f->mode == 2)
+		status = 500;
+	r = MHD_create_response_from_buffer(n, body, MHD_RESPMEM_MUST_FREE);
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static void test_live_fetch(void **s)
+{
+	struct fake f = {0};
+	struct MHD_Daemon *d;
+	char list[128], detail[128], err[256];
+	w24_batch *b;
+	(void)s;
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
+			     NULL, NULL, fake_cb, &f, MHD_OPTION_END);
+	assert_non_null(d);
+	int port = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)->port;
+	snprintf(list, sizeof(list), "http://127.0.0.1:%d/cm/openApi/call/wk/callOpenApiSvcInfo210L01.do", port);
+	snprintf(detail, sizeof(detail), "http://127.0.0.1:%d/cm/openApi/call/wk/callOpenApiSvcInfo210D01.do", port);
+	w24_fetch_opts o = {list, detail, "k&y=1", "29110|29140", 10, 5, 2};
+
+	b = w24_batch_create();
+	assert_int_equal(w24_fetch(&o, b, err, sizeof(err)), W24_OK);
+	assert_int_equal(w24_batch_count(b), 2);
+	assert_true(w24_batch_complete(b));
+	assert_int_equal(f.list_calls, 1); /* total 2 reached on page 1 */
+	assert_int_equal(f.detail_calls, 2);
+	assert_string_equal(f.seen_key, "k&y=1"); /* escaped on the way */
+	w24_batch_destroy(b);
+
+	f.mode = 1; /* an error body with HTTP 200 */
+	b = w24_batch_create();
+	assert_int_equal(w24_fetch(&o, b, err, sizeof(err)), W24_EAPI);
+	assert_non_null(strstr(err, "002"));
+	assert_int_equal(w24_batch_count(b), 0);
+	w24_batch_destroy(b);
+
+	f.mode = 2; /* a server error */
+	b = w24_batch_create();
+	assert_int_equal(w24_fetch(&o, b, err, sizeof(err)), W24_ENET);
+	w24_batch_destroy(b);
+
+	f.mode = 3; /* a server that hangs: the timeout (2 s) ends it */
+	b = w24_batch_create();
+	assert_int_equal(w24_fetch(&o, b, err, sizeof(err)), W24_ENET);
+	w24_batch_destroy(b);
+	MHD_stop_daemon(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_entities_and_encoding),
 		cmocka_unit_test(test_huge_field),
 		cmocka_unit_test(test_reimport_and_removal),
+		cmocka_unit_test(test_live_fetch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,6 +36,7 @@
 #include "rcache.h"
 #include "sample.h"
 #include "maint.h"
+#include "sdnotify.h"
 #include "server.h"
 #include "store.h"
 #include "work24.h"
@@ -197,9 +198,11 @@ static int cmd_serve(struct cli *cl)
 		log_info("start", "listen=%s:%d threads=%d version=%s", host, srv_port(sv), threads,
 			 JK_VERSION);
 	}
+	sdn_notify("READY=1");
 	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
 		log_info("sighup", "ignored=1");
 	log_info("stop", "signal=%d", sig);
+	sdn_notify("STOPPING=1");
 	maint_stop(sc);
 	srv_stop(sv);
 	{

@@ -9,6 +9,7 @@
 #include "jobdb.h"
 #include "kdate.h"
 #include "log.h"
+#include "sdnotify.h"
 #include "work24.h"
 
 #define SCHED_PRUNE_DAYS 30
@@ -59,10 +60,24 @@ static void *maint_main(void *arg)
 	time_t next_import = 0, next_prune = 0;
 	char err[512];
 
+	double wd = sdn_watchdog_interval();
+	int tick = wd > 0 && wd / 2 < 30 ? (int)(wd / 2) : 30;
+
+	if (tick < 1)
+		tick = 1;
 	pthread_mutex_lock(&s->mu);
 	while (!s->stop) {
 		time_t now = time(NULL);
 		pthread_mutex_unlock(&s->mu);
+		/* The watchdog is fed only when the database answers through the same
+		 * pool the HTTP workers use: a wedged pool or database stops the pings. */
+		if (wd > 0) {
+			sqlite3 *db = store_acquire(s->st);
+			long long gen;
+			if (jobdb_generation(db, &gen) == 0)
+				sdn_notify("WATCHDOG=1");
+			store_release(s->st, db);
+		}
 		if (now >= next_prune) {
 			sqlite3 *db = store_acquire(s->st);
 			if (jobdb_prune_deletes(db, now - SCHED_PRUNE_DAYS * 86400, err, sizeof(err)) < 0)
@@ -80,7 +95,7 @@ static void *maint_main(void *arg)
 			break;
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 30;
+		ts.tv_sec += tick;
 		pthread_cond_timedwait(&s->cv, &s->mu, &ts);
 	}
 	pthread_mutex_unlock(&s->mu);
