@@ -1,0 +1,1365 @@
+#include "app_int.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "jobq.h"
+#include "kdate.h"
+#include "log.h"
+#include "shot.h"
+#include "qr.h"
+#include "render.h"
+#include "utf8.h"
+
+#define QUERY_MAX_CHARS 60
+#define PER_PAGE 20
+#define MAX_BODY (4u << 20)
+
+#define T(id) tr((enum tr_lang)a->lang, (id))
+
+static void do_search(app *a, int page);
+static void wipe_session(app *a);
+
+/* ---- small helpers screens use ---- */
+
+const char *app_code_name(const app *a, const codeitem *c)
+{
+	return a->lang == TR_EN && c->name_en && *c->name_en ? c->name_en : c->name_ko;
+}
+
+int app_today(const app *a)
+{
+	return kdate_seoul_day(clk_wall(a->clock));
+}
+
+const char *app_enum_text(const app *a, int kind, int v)
+{
+	static const int emp[] = {S_EMP_FULL_TIME, S_EMP_PART_TIME, S_EMP_CONTRACT, S_EMP_INTERNSHIP,
+				  S_EMP_DAILY};
+	static const int car[] = {S_CAREER_NEW, S_CAREER_EXPERIENCED, S_CAREER_ANY};
+	static const int edu[] = {S_EDU_ANY, S_EDU_HIGH_SCHOOL, S_EDU_COLLEGE, S_EDU_UNIVERSITY,
+				  S_EDU_GRADUATE};
+	switch (kind) {
+	case JOB_ENUM_EMPLOYMENT:
+		return v >= 0 && v < 5 ? T((enum tr_id)emp[v]) : "-";
+	case JOB_ENUM_CAREER:
+		return v >= 0 && v < 3 ? T((enum tr_id)car[v]) : "-";
+	case JOB_ENUM_EDUCATION:
+		return v >= 0 && v < 5 ? T((enum tr_id)edu[v]) : "-";
+	}
+	return "-";
+}
+
+static void money(const app *a, long long v, char *out, size_t n)
+{
+	if (a->lang == TR_KO && v >= 10000 && v % 10000 == 0) {
+		long long man = v / 10000;
+		if (man >= 1000)
+			snprintf(out, n, "%lld,%03lld만원", man / 1000, man % 1000);
+		else
+			snprintf(out, n, "%lld만원", man);
+		return;
+	}
+	char digits[32], tmp[48];
+	int len, k = 0;
+	snprintf(digits, sizeof(digits), "%lld", v);
+	len = (int)strlen(digits);
+	for (int i = 0; i < len; i++) {
+		tmp[k++] = digits[i];
+		if ((len - i - 1) % 3 == 0 && i != len - 1)
+			tmp[k++] = ',';
+	}
+	tmp[k] = '\0';
+	snprintf(out, n, "%s%s", tmp, T(S_WON));
+}
+
+void app_salary_text(const app *a, const job *j, char *out, size_t n)
+{
+	static const int names[] = {S_SAL_HOURLY, S_SAL_DAILY, S_SAL_MONTHLY, S_SAL_ANNUAL};
+	char lo[48], hi[48];
+	if (j->salary_type < 0 || j->salary_type >= JOB_SAL_NEGOTIABLE ||
+	    (j->salary_min < 0 && j->salary_max < 0)) {
+		snprintf(out, n, "%s", T(S_SAL_NEGOTIABLE));
+		return;
+	}
+	if (j->salary_min >= 0)
+		money(a, j->salary_min, lo, sizeof(lo));
+	if (j->salary_max >= 0)
+		money(a, j->salary_max, hi, sizeof(hi));
+	if (j->salary_min >= 0 && j->salary_max >= 0)
+		snprintf(out, n, "%s %s ~ %s", T((enum tr_id)names[j->salary_type]), lo, hi);
+	else
+		snprintf(out, n, "%s %s", T((enum tr_id)names[j->salary_type]),
+			 j->salary_min >= 0 ? lo : hi);
+}
+
+void app_deadline_text(const app *a, const job *j, char *out, size_t n)
+{
+	int day;
+	if (!j->closes_at[0] || kdate_parse(j->closes_at, &day) < 0) {
+		snprintf(out, n, "%s", T(S_D_UNTIL_FILLED));
+		return;
+	}
+	int left = day - app_today(a);
+	if (left == 0)
+		snprintf(out, n, "%s (%s)", j->closes_at, T(S_CLOSES_TODAY));
+	else if (left > 0 && left <= 30) {
+		char d[32];
+		snprintf(d, sizeof(d), T(S_DAYS_LEFT), left);
+		snprintf(out, n, "%s (%s)", j->closes_at, d);
+	} else
+		snprintf(out, n, "%s", j->closes_at);
+}
+
+/* ---- lifecycle ---- */
+
+static void reset_filters(app *a)
+{
+	a->f_region[0] = a->f_category[0] = '\0';
+	a->f_employment = 0;
+	a->f_career = a->f_education = -1;
+	a->f_closing = 0;
+	a->f_sort = 0;
+}
+
+static void apply_theme(app *a)
+{
+	theme_build(&a->th, a->w, a->h, a->a11y_contrast, a->a11y_large);
+	a->dirty = 1;
+}
+
+app *app_create(const kconf *cfg, SDL_Renderer *r, int w, int h, clk *clock, uint32_t ev_base,
+		char *err, size_t errlen)
+{
+	app *a = xcalloc(1, sizeof(*a));
+	a->cfg = cfg;
+	a->r = r;
+	a->w = w;
+	a->h = h;
+	a->clock = clock;
+	a->ev_net = ev_base;
+	a->ev_ctl = ev_base + 1;
+	a->lang = strcmp(cfg->language, "en") == 0 ? TR_EN : TR_KO;
+	a->tree = xcalloc(1, sizeof(ui_tree));
+	a->query = hin_create(QUERY_MAX_CHARS);
+	a->online = 1;
+	reset_filters(a);
+	if (!(a->text = txt_create(r, err, errlen)))
+		goto fail;
+	apply_theme(a);
+	a->input = inp_create((float)theme_px(&a->th, 24));
+	if (cfg->touch_calibration && inp_set_calibration(a->input, cfg->touch_calibration) < 0) {
+		snprintf(err, errlen, "touch_calibration: expected six numbers");
+		goto fail;
+	}
+	net_opts no = {cfg->api_url, cfg->device_token, cfg->kiosk_id, cfg->connect_timeout_s,
+		       cfg->request_timeout_s, MAX_BODY, a->ev_net};
+	a->net = net_create(&no);
+	if (cfg->control && !(a->ctl = ctl_create(cfg->control, a->ev_ctl, err, errlen)))
+		goto fail;
+	a->screen = SCR_HOME;
+	a->last_input = clk_ms(clock);
+	a->dirty = 1;
+	net_get(a->net, NET_REGIONS, "v1/regions");
+	net_get(a->net, NET_CATEGORIES, "v1/categories");
+	a->regions_load = a->categories_load = LD_LOADING;
+	log_info("kiosk_start", "size=%dx%d font=%s", w, h, txt_font_path(a->text));
+	return a;
+fail:
+	app_destroy(a);
+	return NULL;
+}
+
+static void free_codes(codeitem *c, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(c[i].name_ko);
+		free(c[i].name_en);
+	}
+	free(c);
+}
+
+void app_destroy(app *a)
+{
+	if (!a)
+		return;
+	ctl_destroy(a->ctl);
+	net_destroy(a->net);
+	wipe_session(a);
+	for (int i = 0; i < a->nwaits; i++)
+		ctl_cmd_free(a->waits[i].cmd);
+	for (int i = 0; i < a->nqueued; i++)
+		ctl_cmd_free(a->queued[i]);
+	free_codes(a->regions, a->nregions);
+	free_codes(a->categories, a->ncategories);
+	hin_destroy(a->query);
+	inp_destroy(a->input);
+	txt_destroy(a->text);
+	free(a->tree);
+	free(a);
+}
+
+int app_should_quit(const app *a)
+{
+	return a->quit;
+}
+
+/* ---- the session ---- */
+
+static void free_results(app *a)
+{
+	for (int i = 0; i < a->nresults; i++)
+		job_release(&a->results[i]);
+	free(a->results);
+	a->results = NULL;
+	a->nresults = 0;
+	a->total = 0;
+	a->load = LD_IDLE;
+	a->more_loading = 0;
+	if (a->searched_q) {
+		util_wipe(a->searched_q, strlen(a->searched_q));
+		free(a->searched_q);
+		a->searched_q = NULL;
+	}
+	memset(&a->list, 0, sizeof(a->list));
+}
+
+static void free_detail(app *a)
+{
+	job_release(&a->detail);
+	if (a->qr)
+		SDL_DestroyTexture(a->qr);
+	a->qr = NULL;
+	a->detail_load = LD_IDLE;
+	memset(&a->detail_scroll, 0, sizeof(a->detail_scroll));
+}
+
+/* Everything a person entered or opened goes: text (zeroed), filters, results,
+ * the open job, scroll positions, the tree's copy of it all. */
+static void wipe_session(app *a)
+{
+	if (a->net) {
+		net_cancel(a->net, NET_SEARCH);
+		net_cancel(a->net, NET_DETAIL);
+	}
+	hin_clear(a->query);
+	hin_set_korean(a->query, 1);
+	free_results(a);
+	free_detail(a);
+	reset_filters(a);
+	a->picker = PK_NONE;
+	memset(&a->picker_scroll, 0, sizeof(a->picker_scroll));
+	a->kbd_mode = KB_KO;
+	a->kbd_shift = 0;
+	a->focus[0] = '\0';
+	a->depth = 0;
+	a->session[0] = '\0';
+	a->idle_dialog = 0;
+	ui_wipe(a->tree);
+	a->dirty = 1;
+}
+
+static void reset_session(app *a, const char *why)
+{
+	log_info("session_reset", "reason=%s", why);
+	wipe_session(a);
+	/* Accessibility settings belong to the person too. */
+	a->a11y_contrast = a->a11y_large = a->a11y_low = a->a11y_voice = 0;
+	a->lang = strcmp(a->cfg->language, "en") == 0 ? TR_EN : TR_KO;
+	apply_theme(a);
+	a->screen = SCR_HOME;
+}
+
+static void ensure_session(app *a)
+{
+	unsigned char raw[8];
+	if (a->session[0])
+		return;
+	randombytes_buf(raw, sizeof(raw));
+	util_hex(raw, sizeof(raw), a->session);
+}
+
+/* ---- navigation ---- */
+
+static void go(app *a, int screen)
+{
+	if (screen == a->screen)
+		return;
+	if (a->depth < (int)ARRAY_LEN(a->stack))
+		a->stack[a->depth++] = a->screen;
+	a->screen = screen;
+	a->picker = PK_NONE;
+	a->focus[0] = '\0';
+	if (screen != SCR_HOME)
+		ensure_session(a);
+	if (screen == SCR_SEARCH)
+		snprintf(a->focus, sizeof(a->focus), "search.query");
+	if ((screen == SCR_SEARCH) && (a->regions_load == LD_ERROR || a->categories_load == LD_ERROR)) {
+		if (a->regions_load == LD_ERROR) {
+			net_get(a->net, NET_REGIONS, "v1/regions");
+			a->regions_load = LD_LOADING;
+		}
+		if (a->categories_load == LD_ERROR) {
+			net_get(a->net, NET_CATEGORIES, "v1/categories");
+			a->categories_load = LD_LOADING;
+		}
+	}
+	a->dirty = 1;
+}
+
+static void back(app *a)
+{
+	if (a->picker != PK_NONE) {
+		a->picker = PK_NONE;
+	} else if (a->depth > 0) {
+		a->screen = a->stack[--a->depth];
+		a->focus[0] = '\0';
+		if (a->screen == SCR_SEARCH)
+			snprintf(a->focus, sizeof(a->focus), "search.query");
+	} else {
+		a->screen = SCR_HOME;
+	}
+	a->dirty = 1;
+}
+
+/* ---- search ---- */
+
+static void build_query(app *a, jobq *q, int page)
+{
+	char err[128], num[16];
+	const char *text = hin_text(a->query);
+	jobq_init(q);
+	if (*text && jobq_set(q, "q", text, err, sizeof(err)) < 0)
+		log_warn("query", "dropped=q reason=\"%s\"", err);
+	if (a->f_region[0] && jobq_set(q, "region", a->f_region, err, sizeof(err)) < 0)
+		a->f_region[0] = '\0';
+	if (a->f_category[0] && jobq_set(q, "category", a->f_category, err, sizeof(err)) < 0)
+		a->f_category[0] = '\0';
+	q->employment = a->f_employment;
+	if (a->f_career >= 0)
+		q->career = a->f_career;
+	if (a->f_education >= 0)
+		q->education = a->f_education;
+	if (a->f_closing > 0)
+		q->closing_within = a->f_closing;
+	if (a->f_sort > 0)
+		q->sort = a->f_sort;
+	snprintf(num, sizeof(num), "%d", page);
+	if (jobq_set(q, "page", num, err, sizeof(err)) < 0)
+		q->page = 1;
+	q->per_page = PER_PAGE;
+}
+
+static void do_search(app *a, int page)
+{
+	jobq q;
+	buf path;
+	build_query(a, &q, page);
+	buf_init(&path);
+	buf_adds(&path, "v1/jobs?");
+	jobq_canonical(&q, &path);
+	if (path.data[path.len - 1] == '?')
+		path.data[--path.len] = '\0';
+	if (page == 1) {
+		net_cancel(a->net, NET_SEARCH);
+		free_results(a);
+		a->searched_q = xstrdup(hin_text(a->query));
+		a->load = LD_LOADING;
+	} else {
+		a->more_loading = 1;
+	}
+	a->page = page;
+	a->search_tag = net_get(a->net, NET_SEARCH, path.data);
+	buf_wipe(&path);
+	jobq_release(&q);
+	a->dirty = 1;
+}
+
+static void open_job(app *a, int index)
+{
+	char path[128];
+	if (index < 0 || index >= a->nresults)
+		return;
+	free_detail(a);
+	a->detail_index = index;
+	a->detail_load = LD_LOADING;
+	snprintf(path, sizeof(path), "v1/jobs/%s", a->results[index].id);
+	net_cancel(a->net, NET_DETAIL);
+	a->detail_tag = net_get(a->net, NET_DETAIL, path);
+	go(a, SCR_DETAIL);
+}
+
+/* ---- API results ---- */
+
+static int error_for(const net_result *r)
+{
+	if (r->err == NET_ECONNECT || r->err == NET_ETIMEOUT)
+		return S_ERROR_NET;
+	if (r->err != NET_OK)
+		return S_ERROR_NET;
+	if (r->status == 401)
+		return S_ERROR_AUTH;
+	return S_ERROR_SERVER;
+}
+
+static json_object *parse_body(const net_result *r)
+{
+	json_tokener *tok;
+	json_object *o;
+	if (r->err != NET_OK || r->status != 200 || !r->body || !utf8_valid(r->body, r->len))
+		return NULL;
+	tok = json_tokener_new_ex(64);
+	o = json_tokener_parse_ex(tok, r->body, (int)r->len);
+	if (json_tokener_get_error(tok) != json_tokener_success) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+static void on_search(app *a, net_result *r)
+{
+	json_object *o = parse_body(r), *items, *total;
+	int first_page = a->page == 1;
+	char err[256];
+
+	a->more_loading = 0;
+	if (!o) {
+		if (first_page) {
+			a->load = LD_ERROR;
+			a->error = r->err == NET_OK && r->status == 200 ? S_ERROR_DATA : error_for(r);
+		}
+		log_warn("search_failed", "err=%d status=%ld", r->err, r->status);
+		return;
+	}
+	if (!json_object_object_get_ex(o, "items", &items) ||
+	    !json_object_is_type(items, json_type_array) ||
+	    !json_object_object_get_ex(o, "total", &total) ||
+	    !json_object_is_type(total, json_type_int) || json_object_get_int64(total) < 0) {
+		if (first_page) {
+			a->load = LD_ERROR;
+			a->error = S_ERROR_DATA;
+		}
+		json_object_put(o);
+		return;
+	}
+	size_t n = json_object_array_length(items);
+	if (a->nresults + (int)n > RESULTS_MAX)
+		n = (size_t)(RESULTS_MAX - a->nresults);
+	a->results = xrealloc(a->results, (size_t)(a->nresults + (int)n + 1) * sizeof(job));
+	for (size_t i = 0; i < n; i++) {
+		job *j = &a->results[a->nresults];
+		job_init(j);
+		if (job_from_json(json_object_array_get_idx(items, i), j, err, sizeof(err)) < 0) {
+			/* one bad listing is skipped, not the page */
+			log_warn("bad_job", "reason=\"%s\"", err);
+			job_release(j);
+			continue;
+		}
+		a->nresults++;
+	}
+	a->total = json_object_get_int64(total);
+	a->load = LD_DONE;
+	json_object_put(o);
+}
+
+static void on_detail(app *a, net_result *r)
+{
+	json_object *o = parse_body(r);
+	char err[256];
+	if (!o) {
+		a->detail_load = LD_ERROR;
+		a->detail_error = r->err == NET_OK && r->status == 200 ? S_ERROR_DATA : error_for(r);
+		return;
+	}
+	job_release(&a->detail);
+	job_init(&a->detail);
+	if (job_from_json(o, &a->detail, err, sizeof(err)) < 0) {
+		log_warn("bad_job", "reason=\"%s\"", err);
+		a->detail_load = LD_ERROR;
+		a->detail_error = S_ERROR_DATA;
+	} else {
+		a->detail_load = LD_DONE;
+		if (a->detail.apply_url)
+			a->qr = qr_texture(a->r, a->detail.apply_url, &a->qr_modules);
+	}
+	json_object_put(o);
+}
+
+static void on_codes(app *a, net_result *r, int regions)
+{
+	json_object *o = parse_body(r), *items;
+	codeitem *list = NULL;
+	int n = 0;
+	if (!o || !json_object_object_get_ex(o, "items", &items) ||
+	    !json_object_is_type(items, json_type_array)) {
+		json_object_put(o);
+		*(regions ? &a->regions_load : &a->categories_load) = LD_ERROR;
+		return;
+	}
+	size_t len = json_object_array_length(items);
+	if (len > 500)
+		len = 500;
+	list = xcalloc(len + 1, sizeof(codeitem));
+	for (size_t i = 0; i < len; i++) {
+		json_object *it = json_object_array_get_idx(items, i), *v;
+		const char *code, *ko, *en = "", *parent = "", *level = "";
+		if (!json_object_object_get_ex(it, "code", &v) || !json_object_is_type(v, json_type_string))
+			continue;
+		code = json_object_get_string(v);
+		if (!json_object_object_get_ex(it, "name_ko", &v) || !json_object_is_type(v, json_type_string))
+			continue;
+		ko = json_object_get_string(v);
+		if (json_object_object_get_ex(it, "name_en", &v) && json_object_is_type(v, json_type_string))
+			en = json_object_get_string(v);
+		if (json_object_object_get_ex(it, "parent", &v) && json_object_is_type(v, json_type_string))
+			parent = json_object_get_string(v);
+		if (json_object_object_get_ex(it, "level", &v) && json_object_is_type(v, json_type_string))
+			level = json_object_get_string(v);
+		if (strlen(code) >= sizeof(list[n].code) || strlen(ko) > 200 || strlen(en) > 200)
+			continue;
+		snprintf(list[n].code, sizeof(list[n].code), "%s", code);
+		snprintf(list[n].parent, sizeof(list[n].parent), "%s", parent);
+		list[n].name_ko = xstrdup(ko);
+		list[n].name_en = xstrdup(en);
+		list[n].level = strcmp(level, "province") == 0 ? 0 : strcmp(level, "dong") == 0 ? 2 : 1;
+		n++;
+	}
+	json_object_put(o);
+	if (regions) {
+		free_codes(a->regions, a->nregions);
+		a->regions = list;
+		a->nregions = n;
+		a->regions_load = LD_DONE;
+	} else {
+		free_codes(a->categories, a->ncategories);
+		a->categories = list;
+		a->ncategories = n;
+		a->categories_load = LD_DONE;
+	}
+}
+
+static void on_net(app *a, net_result *r)
+{
+	int ok = r->err == NET_OK && r->status > 0 && r->status < 500;
+	a->online = ok;
+	if (ok)
+		a->last_net_ok = clk_ms(a->clock);
+	switch (r->kind) {
+	case NET_SEARCH:
+		if (r->tag == a->search_tag)
+			on_search(a, r);
+		break;
+	case NET_DETAIL:
+		if (r->tag == a->detail_tag)
+			on_detail(a, r);
+		break;
+	case NET_REGIONS:
+		on_codes(a, r, 1);
+		break;
+	case NET_CATEGORIES:
+		on_codes(a, r, 0);
+		break;
+	}
+	a->dirty = 1;
+}
+
+/* ---- actions ---- */
+
+static void pick(app *a, int i)
+{
+	switch (a->picker) {
+	case PK_REGION: {
+		/* the same order as the picker: all, then every non-province region */
+		int k = 0;
+		if (i == 0) {
+			a->f_region[0] = '\0';
+			break;
+		}
+		for (int r = 0; r < a->nregions; r++) {
+			if (a->regions[r].level == 0)
+				continue;
+			if (++k == i)
+				snprintf(a->f_region, sizeof(a->f_region), "%s", a->regions[r].code);
+		}
+		break;
+	}
+	case PK_CATEGORY:
+		if (i == 0)
+			a->f_category[0] = '\0';
+		else if (i - 1 < a->ncategories)
+			snprintf(a->f_category, sizeof(a->f_category), "%s", a->categories[i - 1].code);
+		break;
+	case PK_EMPLOYMENT:
+		/* several may be chosen: the picker stays open */
+		if (i == 0)
+			a->f_employment = 0;
+		else
+			a->f_employment ^= 1u << (i - 1);
+		a->dirty = 1;
+		return;
+	case PK_CAREER:
+		a->f_career = i == 0 ? -1 : i == 1 ? JOB_CAREER_NEW : JOB_CAREER_EXPERIENCED;
+		break;
+	case PK_EDUCATION:
+		a->f_education = i == 0 ? -1 : i;
+		break;
+	case PK_CLOSING:
+		a->f_closing = i == 0 ? 0 : i == 1 ? 3 : i == 2 ? 7 : 30;
+		break;
+	case PK_SORT:
+		a->f_sort = i + 1;
+		break;
+	}
+	a->picker = PK_NONE;
+	a->dirty = 1;
+}
+
+static void action(app *a, const ui_node *n)
+{
+	int arg = n->arg;
+	switch (n->action) {
+	case A_BACK: back(a); break;
+	case A_HOME: a->depth = 0; a->screen = SCR_HOME; a->picker = PK_NONE; break;
+	case A_GO_SEARCH: go(a, SCR_SEARCH); break;
+	case A_GO_BOOKING: go(a, SCR_BOOKING); break;
+	case A_GO_PRACTICE: go(a, SCR_PRACTICE); break;
+	case A_GO_A11Y: go(a, SCR_A11Y); break;
+	case A_LANG: a->lang = a->lang == TR_KO ? TR_EN : TR_KO; break;
+	case A_A11Y_TOGGLE:
+		if (arg == 0) a->a11y_contrast = !a->a11y_contrast;
+		if (arg == 1) a->a11y_large = !a->a11y_large;
+		if (arg == 2) a->a11y_low = !a->a11y_low;
+		if (arg == 3) a->a11y_voice = !a->a11y_voice;
+		apply_theme(a);
+		break;
+	case A_FOCUS_QUERY: snprintf(a->focus, sizeof(a->focus), "search.query"); break;
+	case A_SUBMIT:
+		hin_commit(a->query);
+		do_search(a, 1);
+		go(a, SCR_RESULTS);
+		break;
+	case A_KEY:
+		hin_key(a->query, (char)arg);
+		if (a->kbd_shift && a->kbd_mode != KB_NUM)
+			a->kbd_shift = 0; /* shift holds for one key, like a phone */
+		break;
+	case A_KEY_BACKSPACE: hin_backspace(a->query); break;
+	case A_KEY_SPACE: hin_key(a->query, ' '); break;
+	case A_KEY_SHIFT: a->kbd_shift = !a->kbd_shift; break;
+	case A_KEY_MODE:
+		a->kbd_mode = arg;
+		a->kbd_shift = 0;
+		hin_set_korean(a->query, arg == KB_KO);
+		break;
+	case A_CLEAR_QUERY: hin_clear(a->query); break;
+	case A_OPEN_PICKER:
+		a->picker = arg;
+		memset(&a->picker_scroll, 0, sizeof(a->picker_scroll));
+		break;
+	case A_PICK: pick(a, arg); break;
+	case A_CLOSE_PICKER: a->picker = PK_NONE; break;
+	case A_CLEAR_FILTERS:
+		reset_filters(a);
+		if (arg == 1) /* from an empty result: search again at once */
+			do_search(a, 1);
+		break;
+	case A_OPEN_JOB: open_job(a, arg); break;
+	case A_RETRY:
+		if (a->screen == SCR_DETAIL)
+			open_job(a, a->detail_index);
+		else
+			do_search(a, 1);
+		break;
+	case A_IDLE_CONTINUE: a->idle_dialog = 0; break;
+	case A_IDLE_END: reset_session(a, "user"); break;
+	case A_EDIT_SEARCH: back(a); break;
+	default: break;
+	}
+	a->dirty = 1;
+}
+
+/* ---- input ---- */
+
+static scroller *scroller_at(app *a, int x, int y)
+{
+	if (a->idle_dialog)
+		return NULL;
+	if (a->picker != PK_NONE && a->screen == SCR_SEARCH)
+		return ui_contains(a->picker_scroll.view, x, y) ? &a->picker_scroll : NULL;
+	if (a->screen == SCR_RESULTS && ui_contains(a->list.view, x, y))
+		return &a->list;
+	if (a->screen == SCR_DETAIL && ui_contains(a->detail_scroll.view, x, y))
+		return &a->detail_scroll;
+	return NULL;
+}
+
+static void user_input(app *a)
+{
+	a->last_input = clk_ms(a->clock);
+	if (a->idle_dialog) {
+		/* any touch while warned means "I'm here" */
+		a->idle_dialog = 0;
+		a->dirty = 1;
+	}
+}
+
+static void gesture(app *a, const inp_gesture *g)
+{
+	const ui_node *n;
+	switch (g->kind) {
+	case INP_TAP:
+		if (!(n = ui_hit(a->tree, (int)g->x, (int)g->y)))
+			break;
+		action(a, n);
+		break;
+	case INP_DRAG_START:
+		a->active_scroll = scroller_at(a, (int)g->x0, (int)g->y0);
+		if (a->active_scroll) {
+			a->active_scroll->dragging = 1;
+			a->active_scroll->vel = 0;
+		}
+		break;
+	case INP_DRAG:
+		if (a->active_scroll) {
+			float p = a->active_scroll->pos - g->dy;
+			/* rubber band past the ends */
+			if (p < 0 || p > a->active_scroll->max)
+				p = a->active_scroll->pos - g->dy / 3;
+			a->active_scroll->pos = p;
+			a->dirty = 1;
+		}
+		break;
+	case INP_DRAG_END:
+		if (a->active_scroll) {
+			a->active_scroll->dragging = 0;
+			a->active_scroll->vel = -g->vy;
+			a->active_scroll->last_ms = (int64_t)util_now_ms();
+			a->dirty = 1;
+		}
+		a->active_scroll = NULL;
+		break;
+	case INP_LONG_PRESS:
+		/* a long press on a key or button acts once, like a tap */
+		if ((n = ui_hit(a->tree, (int)g->x, (int)g->y)) && n->role != UI_LIST_ITEM)
+			action(a, n);
+		break;
+	}
+}
+
+static void pointer(app *a, int what, float x, float y)
+{
+	inp_gesture g[4];
+	int64_t t = (int64_t)util_now_ms();
+	int n = what == 0 ? inp_down(a->input, x, y, t, g)
+		: what == 1 ? inp_move(a->input, x, y, t, g)
+			    : inp_up(a->input, x, y, t, g);
+	user_input(a);
+	if (a->dirty)
+		app_frame(a); /* taps hit what is on screen now */
+	for (int i = 0; i < n; i++)
+		gesture(a, &g[i]);
+}
+
+/* Keypad navigation: focus moves through the enabled, actionable nodes in reading
+ * order; Return activates. */
+static void move_focus(app *a, int dir)
+{
+	int idx[UI_MAX_NODES], n = 0, cur = -1;
+	app_frame(a);
+	for (int i = 0; i < a->tree->n; i++) {
+		const ui_node *nd = &a->tree->nodes[i];
+		if (ui_reported(a->tree, nd) && nd->enabled && nd->action && nd->id[0] &&
+		    nd->role != UI_LIST) {
+			if (strcmp(nd->id, a->focus) == 0)
+				cur = n;
+			idx[n++] = i;
+		}
+	}
+	if (!n)
+		return;
+	cur = cur < 0 ? (dir > 0 ? 0 : n - 1) : (cur + dir + n) % n;
+	snprintf(a->focus, sizeof(a->focus), "%s", a->tree->nodes[idx[cur]].id);
+	/* keep a focused list item in view */
+	const ui_node *f = &a->tree->nodes[idx[cur]];
+	if (f->role == UI_LIST_ITEM) {
+		if (f->rect.y < a->list.view.y)
+			a->list.pos -= (float)(a->list.view.y - f->rect.y);
+		else if (f->rect.y + f->rect.h > a->list.view.y + a->list.view.h)
+			a->list.pos += (float)(f->rect.y + f->rect.h - a->list.view.y - a->list.view.h);
+	}
+	a->dirty = 1;
+}
+
+static int key(app *a, SDL_Keycode k)
+{
+	user_input(a);
+	app_frame(a);
+	switch (k) {
+	case SDLK_TAB:
+	case SDLK_DOWN:
+	case SDLK_RIGHT:
+		move_focus(a, 1);
+		return 0;
+	case SDLK_UP:
+	case SDLK_LEFT:
+		move_focus(a, -1);
+		return 0;
+	case SDLK_ESCAPE:
+		if (a->idle_dialog)
+			a->idle_dialog = 0;
+		else
+			back(a);
+		return 0;
+	case SDLK_BACKSPACE:
+		if (strcmp(a->focus, "search.query") == 0 && a->screen == SCR_SEARCH) {
+			hin_backspace(a->query);
+			a->dirty = 1;
+			return 0;
+		}
+		back(a);
+		return 0;
+	case SDLK_RETURN:
+	case SDLK_KP_ENTER:
+	case SDLK_SPACE: {
+		const ui_node *f = a->focus[0] ? ui_find_id(a->tree, a->focus) : NULL;
+		if (f && f->role == UI_TEXT_FIELD) {
+			if (k == SDLK_SPACE) {
+				hin_key(a->query, ' ');
+				a->dirty = 1;
+			} else {
+				hin_commit(a->query);
+				do_search(a, 1);
+				go(a, SCR_RESULTS);
+			}
+			return 0;
+		}
+		if (f && f->action)
+			action(a, f);
+		return 0;
+	}
+	default:
+		return -1;
+	}
+}
+
+static void text_input(app *a, const char *s)
+{
+	user_input(a);
+	if (a->screen == SCR_SEARCH && strcmp(a->focus, "search.query") == 0) {
+		hin_insert(a->query, s);
+		a->dirty = 1;
+	}
+}
+
+/* ---- automation ---- */
+
+static json_object *ok_obj(void)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "ok", json_object_new_boolean(1));
+	return o;
+}
+
+static json_object *state_json(app *a)
+{
+	json_object *o = ok_obj(), *ax = json_object_new_object();
+	char ts[32];
+	json_object_object_add(o, "screen", json_object_new_string(scr_name(a->screen)));
+	json_object_object_add(o, "session", a->session[0] ? json_object_new_string(a->session) : NULL);
+	json_object_object_add(o, "online", json_object_new_boolean(a->online));
+	json_object_object_add(o, "cache_updated_at", NULL);
+	json_object_object_add(o, "outbox", json_object_new_int(0));
+	json_object_object_add(o, "language", json_object_new_string(a->lang == TR_EN ? "en" : "ko"));
+	json_object_object_add(o, "version", json_object_new_string(JK_VERSION));
+	json_object_object_add(ax, "contrast", json_object_new_boolean(a->a11y_contrast));
+	json_object_object_add(ax, "large_text", json_object_new_boolean(a->a11y_large));
+	json_object_object_add(ax, "low_position", json_object_new_boolean(a->a11y_low));
+	json_object_object_add(ax, "voice", json_object_new_boolean(a->a11y_voice));
+	json_object_object_add(o, "a11y", ax);
+	json_object_object_add(o, "player", NULL);
+	kdate_format_rfc3339(clk_wall(a->clock), ts);
+	json_object_object_add(o, "now", json_object_new_string(ts));
+	return o;
+}
+
+static int wait_satisfied(app *a, const struct pending_wait *w)
+{
+	if (w->kind == 2)
+		return strcmp(scr_name(a->screen), w->what) == 0;
+	return (w->kind == 0 ? ui_find_id(a->tree, w->what) : ui_find_label(a->tree, w->what)) != NULL;
+}
+
+static int get_xy(json_object *arr, float *x, float *y)
+{
+	if (!arr || !json_object_is_type(arr, json_type_array) || json_object_array_length(arr) != 2)
+		return -1;
+	json_object *jx = json_object_array_get_idx(arr, 0), *jy = json_object_array_get_idx(arr, 1);
+	if (!(json_object_is_type(jx, json_type_int) || json_object_is_type(jx, json_type_double)) ||
+	    !(json_object_is_type(jy, json_type_int) || json_object_is_type(jy, json_type_double)))
+		return -1;
+	*x = (float)json_object_get_double(jx);
+	*y = (float)json_object_get_double(jy);
+	return 0;
+}
+
+static int screenshot(app *a, const char *path, char *err, size_t errlen)
+{
+	int rc;
+	void *px = xmalloc((size_t)a->w * (size_t)a->h * 4);
+	a->dirty = 1;
+	app_frame(a);
+	if (SDL_RenderReadPixels(a->r, NULL, SDL_PIXELFORMAT_ARGB8888, px, a->w * 4) < 0) {
+		snprintf(err, errlen, "reading pixels: %s", SDL_GetError());
+		free(px);
+		return -1;
+	}
+	rc = shot_write_png(path, a->w, a->h, px, a->w * 4, err, errlen);
+	free(px);
+	return rc;
+}
+
+/* Runs one command; returns 1 when it is left pending (wait), else 0. */
+static int run_cmd(app *a, ctl_cmd *c)
+{
+	json_object *req = NULL, *v;
+	const char *cmd;
+	char err[256];
+	int fd = c->fd;
+
+	if (c->line[0] == '\x01') {
+		ctl_reply_error(fd, "request line longer than 1 MiB");
+		return 0;
+	}
+	req = json_tokener_parse(c->line);
+	if (!req || !json_object_is_type(req, json_type_object) ||
+	    !json_object_object_get_ex(req, "cmd", &v) || !json_object_is_type(v, json_type_string)) {
+		json_object_put(req);
+		ctl_reply_error(fd, "malformed request: expected {\"cmd\": ...} on one line");
+		return 0;
+	}
+	cmd = json_object_get_string(v);
+	app_frame(a); /* answers describe what is on screen now */
+
+	if (strcmp(cmd, "tree") == 0) {
+		json_object *o = ok_obj();
+		json_object_object_add(o, "screen", json_object_new_string(scr_name(a->screen)));
+		json_object_object_add(o, "nodes", ui_tree_json(a->tree));
+		ctl_reply(fd, o);
+	} else if (strcmp(cmd, "state") == 0) {
+		ctl_reply(fd, state_json(a));
+	} else if (strcmp(cmd, "tap") == 0) {
+		float x, y;
+		json_object *jx, *jy, *jid, *jl;
+		const ui_node *n = NULL;
+		if (json_object_object_get_ex(req, "id", &jid)) {
+			if (!json_object_is_type(jid, json_type_string) ||
+			    !(n = ui_find_id(a->tree, json_object_get_string(jid)))) {
+				ctl_reply_error(fd, "no visible enabled node with that id");
+				goto out;
+			}
+		} else if (json_object_object_get_ex(req, "label", &jl)) {
+			if (!json_object_is_type(jl, json_type_string) ||
+			    !(n = ui_find_label(a->tree, json_object_get_string(jl)))) {
+				ctl_reply_error(fd, "no visible enabled node with that label");
+				goto out;
+			}
+		}
+		if (n) {
+			x = (float)n->clip.x + n->clip.w / 2.0f;
+			y = (float)n->clip.y + n->clip.h / 2.0f;
+		} else if (json_object_object_get_ex(req, "x", &jx) &&
+			   json_object_object_get_ex(req, "y", &jy) &&
+			   (json_object_is_type(jx, json_type_int) || json_object_is_type(jx, json_type_double)) &&
+			   (json_object_is_type(jy, json_type_int) || json_object_is_type(jy, json_type_double))) {
+			x = (float)json_object_get_double(jx);
+			y = (float)json_object_get_double(jy);
+		} else {
+			ctl_reply_error(fd, "tap needs x and y, id, or label");
+			goto out;
+		}
+		if (x < 0 || y < 0 || x >= a->w || y >= a->h) {
+			ctl_reply_error(fd, "tap outside the screen");
+			goto out;
+		}
+		pointer(a, 0, x, y);
+		pointer(a, 2, x, y);
+		ctl_reply(fd, ok_obj());
+	} else if (strcmp(cmd, "swipe") == 0) {
+		float x0, y0, x1, y1;
+		json_object *jf = NULL, *jt = NULL, *jm;
+		json_object_object_get_ex(req, "from", &jf);
+		json_object_object_get_ex(req, "to", &jt);
+		int ms = json_object_object_get_ex(req, "ms", &jm) && json_object_is_type(jm, json_type_int)
+				 ? json_object_get_int(jm) : 300;
+		if (get_xy(jf, &x0, &y0) < 0 || get_xy(jt, &x1, &y1) < 0 || ms < 1 || ms > 10000) {
+			ctl_reply_error(fd, "swipe needs from [x, y], to [x, y] and ms 1..10000");
+			goto out;
+		}
+		/* motion spread over ms, with synthetic timestamps (fling velocity) */
+		inp_gesture g[4];
+		int steps = ms / 16 + 2, k;
+		int64_t t0 = (int64_t)util_now_ms();
+		user_input(a);
+		k = inp_down(a->input, x0, y0, t0, g);
+		for (int i = 0; i < k; i++)
+			gesture(a, &g[i]);
+		for (int s = 1; s <= steps; s++) {
+			float f = (float)s / (float)steps;
+			k = inp_move(a->input, x0 + (x1 - x0) * f, y0 + (y1 - y0) * f,
+				     t0 + (int64_t)(ms * f), g);
+			for (int i = 0; i < k; i++)
+				gesture(a, &g[i]);
+		}
+		k = inp_up(a->input, x1, y1, t0 + ms, g);
+		for (int i = 0; i < k; i++)
+			gesture(a, &g[i]);
+		if (a->active_scroll == NULL) {
+			/* the fling starts now, in real time */
+			if (a->screen == SCR_RESULTS)
+				a->list.last_ms = (int64_t)util_now_ms();
+			if (a->screen == SCR_DETAIL)
+				a->detail_scroll.last_ms = (int64_t)util_now_ms();
+		}
+		ctl_reply(fd, ok_obj());
+	} else if (strcmp(cmd, "type") == 0) {
+		json_object *jt;
+		if (!json_object_object_get_ex(req, "text", &jt) || !json_object_is_type(jt, json_type_string)) {
+			ctl_reply_error(fd, "type needs text");
+			goto out;
+		}
+		if (a->screen != SCR_SEARCH || strcmp(a->focus, "search.query") != 0) {
+			ctl_reply_error(fd, "no focused text field");
+			goto out;
+		}
+		text_input(a, json_object_get_string(jt));
+		ctl_reply(fd, ok_obj());
+	} else if (strcmp(cmd, "key") == 0) {
+		json_object *jk;
+		SDL_Keycode k;
+		if (!json_object_object_get_ex(req, "key", &jk) || !json_object_is_type(jk, json_type_string) ||
+		    (k = SDL_GetKeyFromName(json_object_get_string(jk))) == SDLK_UNKNOWN) {
+			ctl_reply_error(fd, "key needs an SDL key name (Return, Escape, Tab, ...)");
+			goto out;
+		}
+		if (key(a, k) < 0) {
+			ctl_reply_error(fd, "that key does nothing here");
+			goto out;
+		}
+		ctl_reply(fd, ok_obj());
+	} else if (strcmp(cmd, "wait") == 0) {
+		json_object *jw, *jt;
+		struct pending_wait w = {0};
+		int timeout = 5000;
+		if (json_object_object_get_ex(req, "timeout_ms", &jt)) {
+			if (!json_object_is_type(jt, json_type_int) || json_object_get_int(jt) < 0 ||
+			    json_object_get_int(jt) > 600000) {
+				ctl_reply_error(fd, "timeout_ms must be 0..600000");
+				goto out;
+			}
+			timeout = json_object_get_int(jt);
+		}
+		if (json_object_object_get_ex(req, "id", &jw))
+			w.kind = 0;
+		else if (json_object_object_get_ex(req, "label", &jw))
+			w.kind = 1;
+		else if (json_object_object_get_ex(req, "screen", &jw))
+			w.kind = 2;
+		if (!jw || !json_object_is_type(jw, json_type_string)) {
+			ctl_reply_error(fd, "wait needs id, label or screen");
+			goto out;
+		}
+		snprintf(w.what, sizeof(w.what), "%s", json_object_get_string(jw));
+		if (wait_satisfied(a, &w)) {
+			ctl_reply(fd, ok_obj());
+			goto out;
+		}
+		if (a->nwaits == WAITS_MAX) {
+			ctl_reply_error(fd, "too many pending waits");
+			goto out;
+		}
+		w.fd = fd;
+		w.deadline = util_now_ms() + timeout;
+		w.cmd = c;
+		a->waits[a->nwaits++] = w;
+		json_object_put(req);
+		return 1;
+	} else if (strcmp(cmd, "screenshot") == 0) {
+		json_object *jp;
+		if (!json_object_object_get_ex(req, "path", &jp) || !json_object_is_type(jp, json_type_string)) {
+			ctl_reply_error(fd, "screenshot needs path");
+			goto out;
+		}
+		if (screenshot(a, json_object_get_string(jp), err, sizeof(err)) < 0) {
+			ctl_reply_error(fd, err);
+			goto out;
+		}
+		ctl_reply(fd, ok_obj());
+	} else if (strcmp(cmd, "advance") == 0) {
+		json_object *jm;
+		if (!json_object_object_get_ex(req, "ms", &jm) || !json_object_is_type(jm, json_type_int) ||
+		    clk_advance(a->clock, json_object_get_int64(jm)) < 0) {
+			ctl_reply_error(fd, clk_is_fake(a->clock) ? "advance needs ms >= 0"
+								  : "the kiosk was not started with --fake-clock");
+			goto out;
+		}
+		app_tick(a);
+		app_frame(a);
+		ctl_reply(fd, ok_obj());
+	} else {
+		ctl_reply_error(fd, "unknown cmd");
+	}
+out:
+	json_object_put(req);
+	return 0;
+}
+
+static int fd_waiting(app *a, int fd)
+{
+	for (int i = 0; i < a->nwaits; i++)
+		if (a->waits[i].fd == fd)
+			return 1;
+	return 0;
+}
+
+static void on_ctl(app *a, ctl_cmd *c)
+{
+	/* commands behind a pending wait of the same client keep their order */
+	if (fd_waiting(a, c->fd) || (a->nqueued && !c->line)) {
+		if (a->nqueued < (int)ARRAY_LEN(a->queued)) {
+			a->queued[a->nqueued++] = c;
+			return;
+		}
+		if (c->line)
+			ctl_reply_error(c->fd, "too many commands queued behind a wait");
+		ctl_cmd_free(c);
+		return;
+	}
+	if (!c->line || !run_cmd(a, c))
+		ctl_cmd_free(c);
+}
+
+static void resolve_waits(app *a)
+{
+	double now = util_now_ms();
+	int progressed = 0;
+	for (int i = 0; i < a->nwaits;) {
+		struct pending_wait *w = &a->waits[i];
+		int done = wait_satisfied(a, w);
+		if (done || now >= w->deadline) {
+			if (done)
+				ctl_reply(w->fd, ok_obj());
+			else
+				ctl_reply_error(w->fd, "timed out waiting");
+			ctl_cmd_free(w->cmd);
+			a->waits[i] = a->waits[--a->nwaits];
+			progressed = 1;
+			continue;
+		}
+		i++;
+	}
+	if (!progressed)
+		return;
+	/* release queued commands whose client no longer waits */
+	for (int i = 0; i < a->nqueued;) {
+		ctl_cmd *c = a->queued[i];
+		if (fd_waiting(a, c->fd)) {
+			i++;
+			continue;
+		}
+		memmove(&a->queued[i], &a->queued[i + 1], (size_t)(a->nqueued - i - 1) * sizeof(ctl_cmd *));
+		a->nqueued--;
+		if (!c->line || !run_cmd(a, c))
+			ctl_cmd_free(c);
+	}
+}
+
+/* ---- events, timers, frames ---- */
+
+void app_event(app *a, const SDL_Event *e)
+{
+	if (e->type == a->ev_net) {
+		on_net(a, e->user.data1);
+		net_result_free(e->user.data1);
+		return;
+	}
+	if (e->type == a->ev_ctl) {
+		on_ctl(a, e->user.data1);
+		return;
+	}
+	switch (e->type) {
+	case SDL_QUIT:
+		a->quit = 1;
+		break;
+	case SDL_FINGERDOWN:
+	case SDL_FINGERMOTION:
+	case SDL_FINGERUP: {
+		float x = e->tfinger.x * (float)a->w, y = e->tfinger.y * (float)a->h;
+		inp_calibrate(a->input, &x, &y);
+		pointer(a, e->type == SDL_FINGERDOWN ? 0 : e->type == SDL_FINGERMOTION ? 1 : 2, x, y);
+		break;
+	}
+	case SDL_MOUSEBUTTONDOWN:
+	case SDL_MOUSEBUTTONUP:
+		if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT)
+			break; /* touches arrive as finger events already */
+		pointer(a, e->type == SDL_MOUSEBUTTONDOWN ? 0 : 2, (float)e->button.x, (float)e->button.y);
+		break;
+	case SDL_MOUSEMOTION:
+		if (e->motion.which == SDL_TOUCH_MOUSEID || !(e->motion.state & SDL_BUTTON_LMASK))
+			break;
+		pointer(a, 1, (float)e->motion.x, (float)e->motion.y);
+		break;
+	case SDL_MOUSEWHEEL: {
+		scroller *s = a->screen == SCR_RESULTS ? &a->list : a->screen == SCR_DETAIL ? &a->detail_scroll : NULL;
+		user_input(a);
+		if (s) {
+			s->pos -= (float)e->wheel.y * (float)a->th.touch;
+			a->dirty = 1;
+		}
+		break;
+	}
+	case SDL_KEYDOWN:
+		key(a, e->key.keysym.sym);
+		break;
+	case SDL_TEXTINPUT:
+		text_input(a, e->text.text);
+		break;
+	case SDL_WINDOWEVENT:
+		a->dirty = 1;
+		break;
+	}
+}
+
+/* One step of kinetic scrolling; returns 1 while it moves. */
+static int scroll_step(scroller *s)
+{
+	int64_t now = (int64_t)util_now_ms();
+	float dt = s->last_ms ? (float)(now - s->last_ms) : 16;
+	if (dt > 64)
+		dt = 64;
+	s->last_ms = now;
+	if (s->dragging)
+		return 0;
+	if (s->vel != 0) {
+		s->pos += s->vel * dt;
+		s->vel *= SDL_powf(0.995f, dt); /* friction: ~0.92 per frame */
+		if (SDL_fabsf(s->vel) < 0.02f)
+			s->vel = 0;
+	}
+	/* past an end: stop the fling and spring back */
+	float target = s->pos < 0 ? 0 : s->pos > s->max ? s->max : s->pos;
+	if (target != s->pos) {
+		if (SDL_fabsf(s->vel) > 0)
+			s->vel *= 0.5f;
+		s->pos += (target - s->pos) * (1 - SDL_powf(0.985f, dt));
+		if (SDL_fabsf(target - s->pos) < 0.5f) {
+			s->pos = target;
+			s->vel = 0;
+		}
+	}
+	return s->vel != 0 || target != s->pos;
+}
+
+static int animating(app *a)
+{
+	int moving = 0;
+	if (a->screen == SCR_RESULTS)
+		moving |= scroll_step(&a->list);
+	if (a->screen == SCR_DETAIL)
+		moving |= scroll_step(&a->detail_scroll);
+	if (a->picker != PK_NONE)
+		moving |= scroll_step(&a->picker_scroll);
+	return moving;
+}
+
+void app_tick(app *a)
+{
+	int64_t now = clk_ms(a->clock);
+	int64_t idle = now - a->last_input;
+	int has_session = a->screen != SCR_HOME || a->session[0];
+
+	if (!a->idle_dialog && has_session && idle >= a->cfg->idle_timeout_s * 1000LL &&
+	    !inp_active(a->input)) {
+		a->idle_dialog = 1;
+		a->idle_since = now;
+		a->dirty = 1;
+		log_info("idle_warning", "after_s=%d", a->cfg->idle_timeout_s);
+	}
+	if (a->idle_dialog) {
+		if (now - a->idle_since >= a->cfg->idle_countdown_s * 1000LL)
+			reset_session(a, "idle");
+		else
+			a->dirty = 1; /* the countdown changes every second */
+	}
+	/* results: load the next page when the end comes into view */
+	if (a->screen == SCR_RESULTS && a->load == LD_DONE && !a->more_loading &&
+	    a->nresults < a->total && a->nresults < RESULTS_MAX &&
+	    a->list.pos >= a->list.max - (float)a->list.view.h) {
+		do_search(a, a->page + 1);
+	}
+	inp_gesture g[2];
+	int n = inp_poll(a->input, (int64_t)util_now_ms(), g);
+	for (int i = 0; i < n; i++)
+		gesture(a, &g[i]);
+	if (animating(a))
+		a->dirty = 1;
+	if (a->nwaits) {
+		app_frame(a);
+		resolve_waits(a);
+	}
+}
+
+int app_timeout_ms(app *a)
+{
+	int64_t t = 1000;
+	if (a->dirty)
+		return 0;
+	if (a->nwaits)
+		t = 10;
+	if (inp_active(a->input))
+		t = 50;
+	if (a->list.vel != 0 || a->detail_scroll.vel != 0 || a->picker_scroll.vel != 0)
+		t = 8;
+	if (!clk_is_fake(a->clock)) {
+		int64_t now = clk_ms(a->clock);
+		int has_session = a->screen != SCR_HOME || a->session[0];
+		if (a->idle_dialog) {
+			int64_t next = 1000 - (now - a->idle_since) % 1000;
+			if (next < t)
+				t = next;
+		} else if (has_session) {
+			int64_t due = a->last_input + a->cfg->idle_timeout_s * 1000LL - now;
+			if (due < t)
+				t = due < 0 ? 0 : due;
+		}
+	}
+	return (int)t;
+}
+
+static void draw_image(void *ctx, SDL_Renderer *r, int image, SDL_Rect dst)
+{
+	app *a = ctx;
+	if (image == 1 && a->qr) {
+		SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
+		SDL_RenderFillRect(r, &dst);
+		SDL_RenderCopy(r, a->qr, NULL, &dst);
+	}
+}
+
+int app_frame(app *a)
+{
+	if (!a->dirty)
+		return 0;
+	a->dirty = 0;
+	/* clamp scroll positions to their content before building */
+	scr_build(a);
+	if (a->list.pos > a->list.max && !a->list.dragging && a->list.vel == 0 && a->list.max >= 0)
+		a->dirty |= a->list.pos - a->list.max > 0.5f;
+	rnd_tree(a->r, a->text, &a->th, a->tree, draw_image, a);
+	SDL_RenderPresent(a->r);
+	a->frames++;
+	return 1;
+}

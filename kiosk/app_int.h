@@ -1,0 +1,159 @@
+/*
+ * app_int.h - the application's state, shared by app.c (events, automation,
+ * timers) and screens.c (building the tree). Not for other modules.
+ */
+#ifndef K_APP_INT_H
+#define K_APP_INT_H
+
+#include <SDL2/SDL.h>
+
+#include "app.h"
+#include "clock.h"
+#include "ctl.h"
+#include "hinput.h"
+#include "i18n.h"
+#include "input.h"
+#include "job.h"
+#include "kconf.h"
+#include "net.h"
+#include "text.h"
+#include "theme.h"
+#include "ui.h"
+
+enum screen { SCR_HOME, SCR_SEARCH, SCR_RESULTS, SCR_DETAIL, SCR_BOOKING, SCR_PRACTICE, SCR_A11Y,
+	      SCR_COUNT };
+
+enum action {
+	A_NONE, A_BACK, A_HOME, A_GO_SEARCH, A_GO_BOOKING, A_GO_PRACTICE, A_LANG, A_GO_A11Y,
+	A_A11Y_TOGGLE, A_FOCUS_QUERY, A_SUBMIT, A_KEY, A_KEY_BACKSPACE, A_KEY_SPACE,
+	A_KEY_SHIFT, A_KEY_MODE, A_CLEAR_QUERY, A_OPEN_PICKER, A_PICK, A_CLOSE_PICKER,
+	A_CLEAR_FILTERS, A_OPEN_JOB, A_RETRY, A_IDLE_CONTINUE, A_IDLE_END, A_EDIT_SEARCH,
+	A_SCROLL_AREA
+};
+
+enum picker { PK_NONE, PK_REGION, PK_CATEGORY, PK_EMPLOYMENT, PK_CAREER, PK_EDUCATION,
+	      PK_CLOSING, PK_SORT, PK_COUNT };
+
+enum load { LD_IDLE, LD_LOADING, LD_DONE, LD_ERROR };
+
+enum kbd_mode { KB_KO, KB_EN, KB_NUM };
+
+/* A code list from the API (regions or categories). */
+typedef struct codeitem {
+	char code[16];
+	char *name_ko, *name_en;
+	char parent[16];
+	int level; /* 0 province, 1 district, 2 dong; categories 0 */
+} codeitem;
+
+/* A scrollable area with kinetic scrolling. */
+typedef struct scroller {
+	float pos, vel;	   /* pixels; pixels per ms */
+	float max;	   /* content height - view height (>= 0) */
+	int dragging;
+	int64_t last_ms;   /* real time of the last animation step */
+	ui_rect view;
+} scroller;
+
+#define RESULTS_MAX 2000
+#define WAITS_MAX 8
+
+struct pending_wait {
+	int fd;
+	int kind; /* 0 id, 1 label, 2 screen */
+	char what[256];
+	double deadline; /* real ms */
+	ctl_cmd *cmd;
+};
+
+struct app {
+	const kconf *cfg;
+	SDL_Renderer *r;
+	int w, h;
+	clk *clock;
+	uint32_t ev_net, ev_ctl;
+	txt *text;
+	theme th;
+	ui_tree *tree;
+	net *net;
+	ctl *ctl;
+	inp *input;
+	int quit;
+	int dirty;
+	int lang; /* enum tr_lang */
+	int a11y_contrast, a11y_large, a11y_low, a11y_voice;
+
+	/* navigation */
+	int screen;
+	int stack[16];
+	int depth;
+	char focus[UI_ID_MAX]; /* keypad / keyboard focus, by node id */
+
+	/* the session: everything the person entered or opened */
+	char session[24];	/* "" when none */
+	hin *query;
+	int kbd_mode, kbd_shift;
+	char f_region[16], f_category[16];
+	unsigned f_employment;
+	int f_career, f_education, f_closing, f_sort;
+	int picker;		/* enum picker, PK_NONE when closed */
+	scroller picker_scroll;
+
+	/* results */
+	char *searched_q;	/* the query the results are for (session data) */
+	job *results;
+	int nresults;
+	long long total;
+	int page;
+	int load;		/* enum load, for the first page */
+	int more_loading;
+	int error;		/* enum tr_id of the message */
+	unsigned search_tag;
+	scroller list;
+
+	/* detail */
+	job detail;
+	int detail_index;
+	int detail_load;
+	int detail_error;
+	unsigned detail_tag;
+	SDL_Texture *qr;
+	int qr_modules;
+	scroller detail_scroll;
+	scroller *active_scroll; /* the one being dragged */
+
+	/* code lists */
+	codeitem *regions, *categories;
+	int nregions, ncategories;
+	int regions_load, categories_load;
+
+	/* idle */
+	int64_t last_input;	/* kiosk clock ms */
+	int idle_dialog;
+	int64_t idle_since;
+
+	/* network state */
+	int online;
+	int64_t last_net_ok;
+
+	/* automation */
+	struct pending_wait waits[WAITS_MAX];
+	int nwaits;
+	ctl_cmd *queued[64];	/* commands held behind a wait of the same client */
+	int nqueued;
+
+	unsigned long frames;
+};
+
+/* screens.c */
+void scr_build(app *a);
+const char *scr_name(int screen);
+
+/* app.c helpers screens use */
+const char *app_code_name(const app *a, const codeitem *c);
+void app_salary_text(const app *a, const job *j, char *out, size_t n);
+void app_deadline_text(const app *a, const job *j, char *out, size_t n);
+const char *app_enum_text(const app *a, int kind, int value);
+int app_today(const app *a);
+
+#endif

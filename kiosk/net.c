@@ -1,0 +1,250 @@
+#include "net.h"
+
+#include <SDL2/SDL.h>
+#include <curl/curl.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "buf.h"
+#include "log.h"
+#include "util.h"
+
+struct net_req {
+	struct net_req *next;
+	int kind;
+	unsigned tag;
+	unsigned gen;
+	char *url;
+};
+
+struct net {
+	net_opts o;
+	char *base, *auth, *kid;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct net_req *head, *tail;
+	unsigned gen[NET_KIND_COUNT]; /* bumped by cancel */
+	unsigned next_tag;
+	int stop;
+	/* the running request, for cancellation from the progress callback */
+	int cur_kind;
+	unsigned cur_gen;
+};
+
+struct dl {
+	buf body;
+	size_t max;
+	int too_big;
+};
+
+static size_t on_data(char *p, size_t size, size_t nmemb, void *ud)
+{
+	struct dl *d = ud;
+	size_t n = size * nmemb;
+	if (d->body.len + n > d->max) {
+		d->too_big = 1;
+		return 0;
+	}
+	buf_add(&d->body, p, n);
+	return n;
+}
+
+static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	net *n = ud;
+	int abort_it;
+	(void)dt, (void)dn, (void)ut, (void)un;
+	pthread_mutex_lock(&n->mu);
+	abort_it = n->stop || n->gen[n->cur_kind] != n->cur_gen;
+	pthread_mutex_unlock(&n->mu);
+	return abort_it;
+}
+
+static void post(net *n, net_result *r)
+{
+	SDL_Event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = n->o.sdl_event;
+	ev.user.data1 = r;
+	if (SDL_PushEvent(&ev) != 1)
+		net_result_free(r);
+}
+
+static void *worker(void *arg)
+{
+	net *n = arg;
+	CURL *c = curl_easy_init();
+	struct curl_slist *hdr = NULL;
+
+	hdr = curl_slist_append(hdr, n->kid);
+	hdr = curl_slist_append(hdr, "Accept: application/json");
+	if (n->auth)
+		hdr = curl_slist_append(hdr, n->auth);
+	for (;;) {
+		struct net_req *q;
+		struct dl d;
+		net_result *r;
+		CURLcode cc;
+		double t0;
+
+		pthread_mutex_lock(&n->mu);
+		while (!n->stop && !n->head)
+			pthread_cond_wait(&n->cv, &n->mu);
+		if (n->stop) {
+			pthread_mutex_unlock(&n->mu);
+			break;
+		}
+		q = n->head;
+		n->head = q->next;
+		if (!n->head)
+			n->tail = NULL;
+		if (q->gen != n->gen[q->kind]) { /* cancelled while queued */
+			pthread_mutex_unlock(&n->mu);
+			free(q->url);
+			free(q);
+			continue;
+		}
+		n->cur_kind = q->kind;
+		n->cur_gen = q->gen;
+		pthread_mutex_unlock(&n->mu);
+
+		buf_init(&d.body);
+		d.max = n->o.max_body;
+		d.too_big = 0;
+		curl_easy_reset(c);
+		curl_easy_setopt(c, CURLOPT_URL, q->url);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &d);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, n);
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, n->o.connect_timeout_s);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT, n->o.timeout_s);
+		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+		t0 = util_now_ms();
+		cc = curl_easy_perform(c);
+
+		r = xcalloc(1, sizeof(*r));
+		r->kind = q->kind;
+		r->tag = q->tag;
+		r->ms = util_now_ms() - t0;
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+		switch (cc) {
+		case CURLE_OK: r->err = NET_OK; break;
+		case CURLE_OPERATION_TIMEDOUT: r->err = NET_ETIMEOUT; break;
+		case CURLE_COULDNT_CONNECT:
+		case CURLE_COULDNT_RESOLVE_HOST: r->err = NET_ECONNECT; break;
+		case CURLE_ABORTED_BY_CALLBACK: r->err = NET_ECANCELED; break;
+		case CURLE_WRITE_ERROR: r->err = d.too_big ? NET_ETOOBIG : NET_EOTHER; break;
+		default: r->err = NET_EOTHER; break;
+		}
+		if (r->err != NET_OK)
+			log_info("net", "kind=%d err=%d curl=\"%s\" ms=%.0f", q->kind, r->err,
+				 curl_easy_strerror(cc), r->ms);
+		r->body = buf_detach(&d.body, &r->len);
+		free(q->url);
+		free(q);
+		pthread_mutex_lock(&n->mu);
+		int stale = n->gen[r->kind] != n->cur_gen || n->stop;
+		pthread_mutex_unlock(&n->mu);
+		if (stale || r->err == NET_ECANCELED)
+			net_result_free(r);
+		else
+			post(n, r);
+	}
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(c);
+	return NULL;
+}
+
+net *net_create(const net_opts *o)
+{
+	net *n = xcalloc(1, sizeof(*n));
+	buf b;
+	size_t bl;
+
+	n->o = *o;
+	bl = strlen(o->base_url);
+	n->base = xstrdup(o->base_url);
+	if (bl && n->base[bl - 1] == '/')
+		n->base[bl - 1] = '\0';
+	buf_init(&b);
+	if (o->token && *o->token) {
+		buf_printf(&b, "Authorization: Bearer %s", o->token);
+		n->auth = buf_detach(&b, NULL);
+	}
+	buf_printf(&b, "X-Kiosk-Id: %s", o->kiosk_id ? o->kiosk_id : "kiosk");
+	n->kid = buf_detach(&b, NULL);
+	n->o.base_url = n->base;
+	pthread_mutex_init(&n->mu, NULL);
+	pthread_cond_init(&n->cv, NULL);
+	if (pthread_create(&n->th, NULL, worker, n) != 0)
+		die("net: cannot start worker");
+	return n;
+}
+
+void net_destroy(net *n)
+{
+	if (!n)
+		return;
+	pthread_mutex_lock(&n->mu);
+	n->stop = 1;
+	pthread_cond_signal(&n->cv);
+	pthread_mutex_unlock(&n->mu);
+	pthread_join(n->th, NULL);
+	while (n->head) {
+		struct net_req *q = n->head;
+		n->head = q->next;
+		free(q->url);
+		free(q);
+	}
+	pthread_mutex_destroy(&n->mu);
+	pthread_cond_destroy(&n->cv);
+	if (n->auth) {
+		util_wipe(n->auth, strlen(n->auth));
+		free(n->auth);
+	}
+	free(n->kid);
+	free(n->base);
+	free(n);
+}
+
+unsigned net_get(net *n, int kind, const char *path)
+{
+	struct net_req *q = xcalloc(1, sizeof(*q));
+	buf b;
+	buf_init(&b);
+	buf_printf(&b, "%s/%s", n->base, path);
+	q->url = buf_detach(&b, NULL);
+	q->kind = kind;
+	pthread_mutex_lock(&n->mu);
+	q->tag = ++n->next_tag;
+	q->gen = n->gen[kind];
+	if (n->tail)
+		n->tail->next = q;
+	else
+		n->head = q;
+	n->tail = q;
+	pthread_cond_signal(&n->cv);
+	pthread_mutex_unlock(&n->mu);
+	return q->tag;
+}
+
+void net_cancel(net *n, int kind)
+{
+	pthread_mutex_lock(&n->mu);
+	n->gen[kind]++;
+	pthread_mutex_unlock(&n->mu);
+}
+
+void net_result_free(net_result *r)
+{
+	if (!r)
+		return;
+	free(r->body);
+	free(r);
+}

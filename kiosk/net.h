@@ -1,0 +1,59 @@
+/*
+ * net.h - the kiosk's API client: one worker thread running libcurl, so the UI
+ * thread never waits on the network. Requests are queued; each result comes back
+ * to the UI thread as an SDL event (user.data1 = net_result *, which the receiver
+ * frees with net_result_free). Requests time out (connect and total, from the
+ * configuration), responses are size-capped, and a kind of request can be
+ * cancelled (a newer search replaces an older one). Create, request, cancel and
+ * destroy from the main thread.
+ */
+#ifndef K_NET_H
+#define K_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum net_kind { NET_SEARCH, NET_DETAIL, NET_REGIONS, NET_CATEGORIES, NET_KIND_COUNT };
+
+enum net_err {
+	NET_OK = 0,	    /* a response arrived (any HTTP status) */
+	NET_ECONNECT = -1,  /* could not connect */
+	NET_ETIMEOUT = -2,  /* connect or total timeout */
+	NET_ETOOBIG = -3,   /* response over the size cap */
+	NET_ECANCELED = -4, /* cancelled or shutting down */
+	NET_EOTHER = -5,
+};
+
+typedef struct net_result {
+	int kind;
+	unsigned tag;	 /* as returned by net_get */
+	int err;	 /* enum net_err */
+	long status;	 /* HTTP status when err == NET_OK */
+	char *body;	 /* NUL-terminated, owned */
+	size_t len;
+	double ms;	 /* how long it took */
+} net_result;
+
+typedef struct net net;
+
+typedef struct net_opts {
+	const char *base_url;
+	const char *token;    /* may be NULL */
+	const char *kiosk_id;
+	long connect_timeout_s;
+	long timeout_s;
+	size_t max_body;
+	uint32_t sdl_event;   /* registered SDL event type for results */
+} net_opts;
+
+net *net_create(const net_opts *o);
+/* Cancels everything in flight and joins the worker. NULL is a no-op. */
+void net_destroy(net *n);
+/* Queues GET base_url + path (path starts without '/', e.g. "v1/jobs?q=..").
+ * Returns the request's tag. */
+unsigned net_get(net *n, int kind, const char *path);
+/* Cancels queued and running requests of this kind; their results never arrive. */
+void net_cancel(net *n, int kind);
+void net_result_free(net_result *r);
+
+#endif
