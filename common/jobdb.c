@@ -52,19 +52,27 @@ static const char schema_sql[] =
 	" at INTEGER NOT NULL);"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS jobs_fts USING fts5(title, company, description,"
 	" content='jobs', content_rowid='rowid', tokenize='" NGRAM_TOKENIZER "');"
-	"CREATE TRIGGER IF NOT EXISTS jobs_ai AFTER INSERT ON jobs BEGIN"
+	/* Triggers are recreated at every start, so an upgraded binary brings its own. */
+	"DROP TRIGGER IF EXISTS jobs_ai;"
+	"DROP TRIGGER IF EXISTS jobs_ad;"
+	"DROP TRIGGER IF EXISTS jobs_au;"
+	"DROP TRIGGER IF EXISTS regions_ai;"
+	"DROP TRIGGER IF EXISTS regions_au;"
+	"DROP TRIGGER IF EXISTS categories_ai;"
+	"DROP TRIGGER IF EXISTS categories_au;"
+	"CREATE TRIGGER jobs_ai AFTER INSERT ON jobs BEGIN"
 	" INSERT INTO jobs_fts(rowid, title, company, description)"
 	"  VALUES (new.rowid, new.title, new.company, new.description);"
 	" INSERT INTO job_facets VALUES (new.rowid, new.region_code, new.category_code,"
 	"  new.employment, new.career, new.education, new.salary_month_top, new.posted_day,"
 	"  new.closes_day);"
 	" UPDATE jobdb_meta SET value = value + 1 WHERE key = 'gen'; END;"
-	"CREATE TRIGGER IF NOT EXISTS jobs_ad AFTER DELETE ON jobs BEGIN"
+	"CREATE TRIGGER jobs_ad AFTER DELETE ON jobs BEGIN"
 	" INSERT INTO jobs_fts(jobs_fts, rowid, title, company, description)"
 	"  VALUES ('delete', old.rowid, old.title, old.company, old.description);"
 	" DELETE FROM job_facets WHERE rowid = old.rowid;"
 	" UPDATE jobdb_meta SET value = value + 1 WHERE key = 'gen'; END;"
-	"CREATE TRIGGER IF NOT EXISTS jobs_au AFTER UPDATE ON jobs BEGIN"
+	"CREATE TRIGGER jobs_au AFTER UPDATE ON jobs BEGIN"
 	" INSERT INTO jobs_fts(jobs_fts, rowid, title, company, description)"
 	"  VALUES ('delete', old.rowid, old.title, old.company, old.description);"
 	" INSERT INTO jobs_fts(rowid, title, company, description)"
@@ -77,13 +85,13 @@ static const char schema_sql[] =
 	"  salary_month_top = new.salary_month_top, posted_day = new.posted_day,"
 	"  closes_day = new.closes_day WHERE rowid = new.rowid;"
 	" UPDATE jobdb_meta SET value = value + 1 WHERE key = 'gen'; END;"
-	"CREATE TRIGGER IF NOT EXISTS regions_ai AFTER INSERT ON regions BEGIN"
+	"CREATE TRIGGER regions_ai AFTER INSERT ON regions BEGIN"
 	" UPDATE jobdb_meta SET value = value + 1 WHERE key = 'gen'; END;"
-	"CREATE TRIGGER IF NOT EXISTS regions_au AFTER UPDATE ON regions BEGIN"
+	"CREATE TRIGGER regions_au AFTER UPDATE ON regions BEGIN"
 	" UPDATE jobdb_meta SET value = value + 1 WHERE key = 'gen'; END;"
-	"CREATE TRIGGER IF NOT EXISTS categories_ai AFTER INSERT ON categories BEGIN"
+	"CREATE TRIGGER categories_ai AFTER INSERT ON categories BEGIN"
 	" UPDATE jobdb_meta SET value = value + 1 WHERE key = 'gen'; END;"
-	"CREATE TRIGGER IF NOT EXISTS categories_au AFTER UPDATE ON categories BEGIN"
+	"CREATE TRIGGER categories_au AFTER UPDATE ON categories BEGIN"
 	" UPDATE jobdb_meta SET value = value + 1 WHERE key = 'gen'; END;";
 
 static int db_fail(sqlite3 *db, int rc, char *err, size_t errlen, const char *what)
@@ -106,10 +114,29 @@ int jobdb_connect(sqlite3 *db, char *err, size_t errlen)
 	return JOBDB_OK;
 }
 
+/* job_facets is derived from jobs; rebuilt when the two disagree (a database from
+ * before the table existed, or one restored from a partial copy). */
+static const char facets_repair_sql[] =
+	"DELETE FROM job_facets;"
+	"INSERT INTO job_facets SELECT rowid, region_code, category_code, employment, career,"
+	" education, salary_month_top, posted_day, closes_day FROM jobs;";
+
 int jobdb_schema(sqlite3 *db, char *err, size_t errlen)
 {
-	int rc = sqlite3_exec(db, schema_sql, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? JOBDB_OK : db_fail(db, rc, err, errlen, "schema");
+	sqlite3_stmt *st;
+	int rc = sqlite3_exec(db, schema_sql, NULL, NULL, NULL), same = 1;
+	if (rc != SQLITE_OK)
+		return db_fail(db, rc, err, errlen, "schema");
+	rc = sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM jobs) = "
+				    "(SELECT count(*) FROM job_facets)", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(db, rc, err, errlen, "schema");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		same = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (!same && (rc = sqlite3_exec(db, facets_repair_sql, NULL, NULL, NULL)) != SQLITE_OK)
+		return db_fail(db, rc, err, errlen, "schema");
+	return JOBDB_OK;
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)

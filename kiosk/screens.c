@@ -51,29 +51,32 @@ static ui_rect content_area(app *a)
 	return r;
 }
 
-/* The top bar: back, title, language, accessibility, home. */
-static ui_rect top_bar(app *a, ui_rect *r, const char *title, int back, int home)
+/* The top bar (back, language, accessibility, home) and the screen's title under
+ * it. */
+static void top_bar(app *a, ui_rect *r, const char *title, int back, int home)
 {
 	const theme *th = &a->th;
 	ui_rect bar = ui_cut_top(r, th->bar_h);
 	ui_node *p = ui_add(a->tree, UI_PANEL, NULL, NULL, bar);
 	p->style = UI_S_BAR;
 	bar = ui_inset(bar, th->pad / 2);
-	int bw = th->touch * 2;
+	int bw = (bar.w - th->gap * 3) / 4;
+	if (bw > th->touch * 3)
+		bw = th->touch * 3;
 	if (back)
 		button(a, "nav.back", T(S_BACK), ui_cut_left(&bar, bw), A_BACK, 0, UI_S_DEFAULT);
 	if (home)
 		button(a, "nav.home", T(S_HOME), ui_cut_right(&bar, bw), A_HOME, 0, UI_S_DEFAULT);
-	ui_cut_right(&bar, th->gap);
-	button(a, "nav.a11y", T(S_A11Y), ui_cut_right(&bar, bw + th->touch / 2), A_GO_A11Y, 0,
-	       UI_S_DEFAULT);
-	ui_cut_right(&bar, th->gap);
-	button(a, "nav.language", T(S_LANGUAGE), ui_cut_right(&bar, bw), A_LANG, 0, UI_S_DEFAULT);
-	ui_node *h = ui_add(a->tree, UI_HEADING, NULL, title, ui_inset_xy(bar, th->gap, 0));
-	h->font = th->font_large;
-	h->flags = UI_F_CENTER;
+	ui_cut_left(&bar, th->gap);
+	button(a, "nav.language", T(S_LANGUAGE), ui_cut_left(&bar, bw), A_LANG, 0, UI_S_DEFAULT);
+	ui_cut_left(&bar, th->gap);
+	button(a, "nav.a11y", T(S_A11Y), ui_cut_left(&bar, bw), A_GO_A11Y, 0, UI_S_DEFAULT);
 	ui_cut_top(r, th->gap);
-	return bar;
+	ui_rect head = ui_cut_top(r, txt_line_h(a->text, th->font_title));
+	ui_node *h = ui_add(a->tree, UI_HEADING, "screen.title", title,
+			    ui_inset_xy(head, th->pad, 0));
+	h->font = th->font_title;
+	ui_cut_top(r, th->gap);
 }
 
 static void build_home(app *a)
