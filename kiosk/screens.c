@@ -303,14 +303,18 @@ static void build_search(app *a)
 	top_bar(a, &r, T(S_HOME_SEARCH), 1, 1);
 	r = ui_inset_xy(r, th->pad, 0);
 
-	/* keyboard: the lower part, at most 1.6 x as wide as tall, centred */
-	int kh = a->h >= a->w ? r.h * 42 / 100 : r.h * 48 / 100;
+	/* the keyboard: the lower part in portrait; the right part in landscape, beside
+	 * the filters, so neither hides the other */
+	int landscape = a->w > a->h;
+	int kh = r.h * 42 / 100;
 	if (kh < th->touch * 4 + th->gap * 5)
 		kh = th->touch * 4 + th->gap * 5;
-	ui_rect kb = ui_cut_bottom(&r, kh);
-	if (kb.w > kb.h * 26 / 10)
-		kb = ui_inset_xy(kb, (kb.w - kb.h * 26 / 10) / 2, 0);
-
+	ui_rect kb;
+	if (!landscape) {
+		kb = ui_cut_bottom(&r, kh);
+		if (kb.w > kb.h * 26 / 10)
+			kb = ui_inset_xy(kb, (kb.w - kb.h * 26 / 10) / 2, 0);
+	}
 	ui_rect row = ui_cut_top(&r, th->touch);
 	ui_rect submit = ui_cut_right(&row, th->touch * 2);
 	ui_cut_right(&row, th->gap);
@@ -325,6 +329,12 @@ static void build_search(app *a)
 		th->font_small;
 	button(a, "search.submit", T(S_SEARCH), submit, A_SUBMIT, 0, UI_S_PRIMARY);
 	ui_cut_top(&r, th->gap * 2);
+	if (landscape) {
+		kb = ui_cut_right(&r, r.w * 58 / 100);
+		ui_cut_right(&r, th->gap * 2);
+		if (kb.h > kb.w * 10 / 22)
+			kb = ui_cut_bottom(&(ui_rect){kb.x, kb.y, kb.w, kb.h}, kb.w * 10 / 22);
+	}
 	ui_rect lbl = ui_cut_top(&r, txt_line_h(a->text, th->font_body));
 	text(a, NULL, T(S_FILTERS), lbl, th->font_body, UI_S_MUTED, 0);
 	ui_cut_top(&r, th->gap);
