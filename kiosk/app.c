@@ -414,6 +414,15 @@ static json_object *parse_body(const net_result *r)
 	if (json_tokener_get_error(tok) != json_tokener_success) {
 		json_object_put(o);
 		o = NULL;
+	} else {
+		/* one JSON value and nothing after it but white space */
+		for (size_t i = json_tokener_get_parse_end(tok); i < r->len; i++)
+			if (r->body[i] != ' ' && r->body[i] != '\n' && r->body[i] != '\r' &&
+			    r->body[i] != '\t') {
+				json_object_put(o);
+				o = NULL;
+				break;
+			}
 	}
 	json_tokener_free(tok);
 	return o;

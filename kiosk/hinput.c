@@ -110,8 +110,14 @@ void hin_insert(hin *h, const char *s)
 {
 	size_t len = strlen(s), room;
 	hin_commit(h);
-	if (!utf8_valid(s, len))
-		return;
+	/* well-formed UTF-8 or nothing; control characters are skipped below */
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, len - i, &cp);
+		if (!k)
+			return;
+		i += k;
+	}
 	room = h->max_chars > chars_of(h) ? h->max_chars - chars_of(h) : 0;
 	/* append at most `room` characters, without control characters */
 	for (size_t i = 0; i < len && room > 0;) {

@@ -761,15 +761,23 @@ static void build_a11y(app *a)
 		     {"a11y.low_position", S_A11Y_LOW},
 		     {"a11y.voice", S_A11Y_VOICE}};
 	int values[4] = {a->a11y_contrast, a->a11y_large, a->a11y_low, a->a11y_voice};
+	/* one column, or two when four rows do not fit (landscape at 200%) */
+	int rowh = th->touch * 5 / 4, cols = 4 * (rowh + th->gap * 2) > r.h ? 2 : 1;
+	ui_rect left = r, right = r;
+	if (cols == 2) {
+		left = ui_col(r, 2, 0, th->gap * 2);
+		right = ui_col(r, 2, 1, th->gap * 2);
+	}
 	for (int i = 0; i < 4; i++) {
+		ui_rect *col = cols == 2 && i >= 2 ? &right : &left;
 		ui_node *n = ui_add(a->tree, UI_CHECKBOX, boxes[i].id, T((enum tr_id)boxes[i].label),
-				    ui_cut_top(&r, th->touch * 5 / 4));
+				    ui_cut_top(col, rowh));
 		n->checked = values[i];
 		n->action = A_A11Y_TOGGLE;
 		n->arg = i;
 		n->font = th->font_large;
 		n->focused = strcmp(a->focus, boxes[i].id) == 0;
-		ui_cut_top(&r, th->gap * 2);
+		ui_cut_top(col, th->gap * 2);
 	}
 }
 
