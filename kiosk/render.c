@@ -125,11 +125,22 @@ static void draw_node(SDL_Renderer *r, txt *t, const theme *th, const ui_node *n
 		frame_round(r, u, n->style == UI_S_CHIP || n->style == UI_S_CHIP_ON ? u.h / 2 : rad,
 			    bw, bd, bg);
 		if (n->style == UI_S_TILE && n->sub) {
-			int lh = txt_line_h(t, px), sh = txt_line_h(t, th->font_small);
-			int y0 = u.y + (u.h - lh - sh) / 2;
+			/* the title shrinks to one line if it must; the subtitle is shown
+			 * only where it fits (it repeats the title's meaning) */
+			int w, h, room = u.w - 2 * th->pad;
+			txt_size(t, px, 1, n->label, &w, &h);
+			while (w > room && px > th->font_body) {
+				px = px * 85 / 100;
+				txt_size(t, px, 1, n->label, &w, &h);
+			}
+			int lh = txt_wrapped_h(t, px, 1, n->label, room);
+			int sh = txt_wrapped_h(t, th->font_small, 0, n->sub, room);
+			int show_sub = lh + sh + th->gap <= u.h - 2 * bw;
+			int y0 = u.y + (u.h - lh - (show_sub ? sh : 0)) / 2;
 			label_centered(t, px, 1, th->heading, n->label, (ui_rect){u.x, y0, u.w, lh});
-			label_centered(t, th->font_small, 0, th->text_muted, n->sub,
-				       (ui_rect){u.x, y0 + lh, u.w, sh});
+			if (show_sub)
+				label_centered(t, th->font_small, 0, th->text_muted, n->sub,
+					       (ui_rect){u.x, y0 + lh, u.w, sh});
 		} else {
 			label_centered(t, px, bold, fg, n->label, u);
 		}

@@ -86,11 +86,13 @@ static void build_home(app *a)
 	ui_rect body = ui_inset(r, th->pad * 2);
 	int portrait = a->h >= a->w;
 
-	ui_rect head = ui_cut_top(&body, th->font_huge * 3);
-	ui_node *t = ui_add(a->tree, UI_HEADING, NULL, T(S_APP_TITLE), ui_cut_top(&head, head.h * 6 / 10));
+	/* measured, so 200% text wraps instead of spilling */
+	int title_h = txt_wrapped_h(a->text, th->font_huge, 1, T(S_APP_TITLE), body.w - 8);
+	ui_node *t = ui_add(a->tree, UI_HEADING, NULL, T(S_APP_TITLE), ui_cut_top(&body, title_h));
 	t->font = th->font_huge;
 	t->flags = UI_F_CENTER;
-	text(a, NULL, T(S_APP_SUBTITLE), head, th->font_body, UI_S_MUTED, UI_F_CENTER);
+	text(a, NULL, T(S_APP_SUBTITLE), ui_cut_top(&body, txt_line_h(a->text, th->font_body) * 3 / 2),
+	     th->font_body, UI_S_MUTED, UI_F_CENTER);
 	ui_cut_top(&body, th->gap * 2);
 
 	ui_rect bottom = ui_cut_bottom(&body, th->touch * 3 / 2);

@@ -1,0 +1,478 @@
+/*
+ * End to end: the real jobcenter on a loopback port with generated data, and the
+ * real kiosk, headless, driven through its automation socket exactly as the
+ * acceptance tests do (docs/api/kiosk-automation-v1.md). Screenshots of every
+ * screen in both orientations go to ARTIFACTS for a person to look at.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <json-c/json.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "util.h"
+
+static char dir[64];
+static char token[128];
+static int api_port;
+static pid_t server;
+static pid_t kiosks[16]; /* killed in teardown if a test fails half-way */
+static int nkiosks;
+
+struct kiosk {
+	pid_t pid;
+	int fd;
+	FILE *in;
+	char sock[128];
+};
+
+static int run_cli(buf *out, const char *const *args)
+{
+	int pfd[2], status;
+	const char *argv[32];
+	int k = 0;
+	char chunk[4096];
+	ssize_t n;
+	pid_t pid;
+	argv[k++] = JOBCENTER_BIN;
+	while (*args)
+		argv[k++] = *args++;
+	argv[k] = NULL;
+	assert_int_equal(pipe(pfd), 0);
+	if ((pid = fork()) == 0) {
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		execv(JOBCENTER_BIN, (char *const *)argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while ((n = read(pfd[0], chunk, sizeof(chunk))) > 0)
+		if (out)
+			buf_add(out, chunk, (size_t)n);
+	close(pfd[0]);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int start_service(void)
+{
+	int pfd[2];
+	char line[256];
+	FILE *f;
+	assert_int_equal(pipe(pfd), 0);
+	if ((server = fork()) == 0) {
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		execl(JOBCENTER_BIN, JOBCENTER_BIN, "serve", "--listen", "127.0.0.1:0", "--data", dir,
+		      "--log-level", "warn", (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	f = fdopen(pfd[0], "r");
+	assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	return (int)strtol(strstr(line, "127.0.0.1:") + 10, NULL, 10);
+}
+
+static void write_config(const char *path, int port, int timeout_s)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "{\"api_url\": \"http://127.0.0.1:%d/\", \"device_token\": \"%s\", "
+		   "\"kiosk_id\": \"k-e2e\", \"cache_dir\": \"%s/cache\", \"language\": \"ko\", "
+		   "\"request_timeout_s\": %d}\n",
+		port, token, dir, timeout_s);
+	fclose(f);
+}
+
+static void kiosk_start(struct kiosk *k, const char *config, const char *size, const char *name)
+{
+	struct sockaddr_un sa = {0};
+	snprintf(k->sock, sizeof(k->sock), "%s/%s.sock", dir, name);
+	if ((k->pid = fork()) == 0) {
+		execl(KIOSK_BIN, KIOSK_BIN, "--config", config, "--headless", "--size", size,
+		      "--control", k->sock, "--fake-clock", "--now", "2026-11-23T10:00:00+09:00",
+		      (char *)NULL);
+		_exit(127);
+	}
+	if (nkiosks < 16)
+		kiosks[nkiosks++] = k->pid;
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, k->sock, strlen(k->sock) + 1);
+	for (int i = 0; i < 200; i++) {
+		k->fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (connect(k->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			break;
+		close(k->fd);
+		k->fd = -1;
+		usleep(25000);
+	}
+	assert_true(k->fd >= 0);
+	struct stat st;
+	assert_int_equal(stat(k->sock, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	k->in = fdopen(dup(k->fd), "r");
+}
+
+static void kiosk_stop(struct kiosk *k)
+{
+	int status;
+	fclose(k->in);
+	close(k->fd);
+	kill(k->pid, SIGTERM);
+	for (int i = 0; i < 100 && waitpid(k->pid, &status, WNOHANG) == 0; i++)
+		usleep(20000);
+	kill(k->pid, SIGKILL);
+	waitpid(k->pid, NULL, 0);
+}
+
+/* Sends one request line, returns the parsed response (you own it). */
+static json_object *cmd(struct kiosk *k, const char *fmt, ...)
+{
+	char line[4096], *resp = NULL;
+	size_t cap = 0;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line) - 2, fmt, ap);
+	va_end(ap);
+	size_t n = strlen(line);
+	line[n] = '\n';
+	line[n + 1] = '\0';
+	assert_int_equal(write(k->fd, line, strlen(line)), (ssize_t)strlen(line));
+	assert_true(getline(&resp, &cap, k->in) > 0);
+	json_object *o = json_tokener_parse(resp);
+	if (!o)
+		fail_msg("unparseable response: %s", resp);
+	free(resp);
+	return o;
+}
+
+static json_object *get(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+	json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+static void ok(struct kiosk *k, const char *fmt, ...)
+{
+	char line[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	json_object *o = cmd(k, "%s", line);
+	if (!json_object_get_boolean(get(o, "ok")))
+		fail_msg("%s -> %s", line, json_object_to_json_string(o));
+	json_object_put(o);
+}
+
+/* The node with this id in the current tree, or NULL; you own the tree (*tree). */
+static json_object *node(struct kiosk *k, const char *id, json_object **tree)
+{
+	*tree = cmd(k, "{\"cmd\": \"tree\"}");
+	json_object *nodes = get(*tree, "nodes");
+	for (size_t i = 0; i < json_object_array_length(nodes); i++) {
+		json_object *n = json_object_array_get_idx(nodes, i);
+		const char *nid = json_object_get_string(get(n, "id"));
+		if (nid && strcmp(nid, id) == 0)
+			return n;
+	}
+	return NULL;
+}
+
+static void shot(struct kiosk *k, const char *orient, const char *name)
+{
+	char path[512];
+	unsigned char magic[8] = {0};
+	FILE *f;
+	snprintf(path, sizeof(path), "%s/%s-%s.png", ARTIFACTS, orient, name);
+	ok(k, "{\"cmd\": \"screenshot\", \"path\": \"%s\"}", path);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(magic, 1, 8, f), 8);
+	fclose(f);
+	assert_memory_equal(magic, "\x89PNG\r\n\x1a\n", 8);
+}
+
+static int group_setup(void **s)
+{
+	buf out;
+	(void)s;
+	snprintf(dir, sizeof(dir), "/tmp/kiosk-e2e-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	mkdir(ARTIFACTS, 0755);
+	assert_int_equal(run_cli(NULL, (const char *const[]){"sample", "--data", dir, "--jobs", "400",
+							      "--seed", "5", NULL}),
+			 0);
+	buf_init(&out);
+	assert_int_equal(run_cli(&out, (const char *const[]){"token", "issue", "--data", dir,
+							     "--kiosk", "k-e2e", NULL}),
+			 0);
+	snprintf(token, sizeof(token), "%.*s", (int)strcspn(out.data, "\n"), out.data);
+	buf_release(&out);
+	api_port = start_service();
+	return 0;
+}
+
+static int group_teardown(void **s)
+{
+	char c[128];
+	(void)s;
+	for (int i = 0; i < nkiosks; i++)
+		if (kill(kiosks[i], SIGKILL) == 0)
+			waitpid(kiosks[i], NULL, 0);
+	kill(server, SIGTERM);
+	waitpid(server, NULL, 0);
+	snprintf(c, sizeof(c), "rm -rf %s", dir);
+	return system(c) == 0 ? 0 : -1;
+}
+
+static void test_search_to_detail(void **s)
+{
+	struct kiosk k;
+	char cfg[128], company[256] = "";
+	json_object *tree, *n;
+	(void)s;
+	snprintf(cfg, sizeof(cfg), "%s/kiosk.json", dir);
+	write_config(cfg, api_port, 10);
+	kiosk_start(&k, cfg, "1080x1920", "p");
+	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"home\", \"timeout_ms\": 5000}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.search\"}");
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"간호\"}");
+	n = node(&k, "search.query", &tree);
+	assert_non_null(n);
+	assert_string_equal(json_object_get_string(get(n, "value")), "간호");
+	json_object_put(tree);
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"search.submit\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"results.item.0\", \"timeout_ms\": 5000}");
+	n = node(&k, "results.item.0", &tree);
+	assert_string_equal(json_object_get_string(get(n, "role")), "list_item");
+	const char *label = json_object_get_string(get(n, "label"));
+	assert_non_null(strstr(label, "간호"));
+	snprintf(company, sizeof(company), "%s", strrchr(label, ',') + 2);
+	json_object_put(tree);
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"results.item.0\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"detail.company\", \"timeout_ms\": 5000}");
+	n = node(&k, "detail.company", &tree);
+	assert_string_equal(json_object_get_string(get(n, "label")), company);
+	json_object_put(tree);
+	n = node(&k, "detail.qr", &tree);
+	assert_string_equal(json_object_get_string(get(n, "role")), "image");
+	json_object_put(tree);
+	/* back goes to the results, home to the start */
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"nav.back\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"results\", \"timeout_ms\": 1000}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"nav.home\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"home\", \"timeout_ms\": 1000}");
+	/* a malformed line gets an error and changes nothing */
+	json_object *o = cmd(&k, "this is not json");
+	assert_false(json_object_get_boolean(get(o, "ok")));
+	json_object_put(o);
+	o = cmd(&k, "{\"cmd\": \"tap\", \"id\": \"no.such.node\"}");
+	assert_false(json_object_get_boolean(get(o, "ok")));
+	json_object_put(o);
+	o = cmd(&k, "{\"cmd\": \"state\"}");
+	assert_string_equal(json_object_get_string(get(o, "screen")), "home");
+	assert_true(json_object_get_boolean(get(o, "online")));
+	json_object_put(o);
+	kiosk_stop(&k);
+}
+
+static void test_idle_reset_wipes(void **s)
+{
+	struct kiosk k;
+	char cfg[128];
+	json_object *tree, *n, *o;
+	(void)s;
+	snprintf(cfg, sizeof(cfg), "%s/kiosk.json", dir);
+	kiosk_start(&k, cfg, "1080x1920", "idle");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.search\"}");
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"비밀검색어\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"search.submit\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"results.title\", \"timeout_ms\": 5000}");
+	ok(&k, "{\"cmd\": \"advance\", \"ms\": 89000}");
+	n = node(&k, "idle.dialog", &tree);
+	assert_null(n);
+	json_object_put(tree);
+	ok(&k, "{\"cmd\": \"advance\", \"ms\": 2000}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"idle.dialog\", \"timeout_ms\": 1000}");
+	o = cmd(&k, "{\"cmd\": \"state\"}");
+	assert_non_null(get(o, "session"));
+	json_object_put(o);
+	ok(&k, "{\"cmd\": \"advance\", \"ms\": 20000}");
+	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"home\", \"timeout_ms\": 1000}");
+	o = cmd(&k, "{\"cmd\": \"state\"}");
+	assert_null(get(o, "session"));
+	json_object_put(o);
+	tree = cmd(&k, "{\"cmd\": \"tree\"}");
+	assert_null(strstr(json_object_to_json_string(tree), "비밀"));
+	json_object_put(tree);
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.search\"}");
+	n = node(&k, "search.query", &tree);
+	assert_string_equal(json_object_get_string(get(n, "value")), "");
+	json_object_put(tree);
+	/* "continue" keeps the session */
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"사무\"}");
+	ok(&k, "{\"cmd\": \"advance\", \"ms\": 91000}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"idle.continue\"}");
+	ok(&k, "{\"cmd\": \"advance\", \"ms\": 30000}");
+	n = node(&k, "search.query", &tree);
+	assert_non_null(n);
+	assert_string_equal(json_object_get_string(get(n, "value")), "사무");
+	json_object_put(tree);
+	kiosk_stop(&k);
+}
+
+/* A server that accepts and then says nothing. */
+static int hang_fd;
+static void *hang(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		int c = accept(hang_fd, NULL, NULL);
+		if (c < 0)
+			break; /* held open: never answered */
+	}
+	return NULL;
+}
+
+static void test_hanging_server(void **s)
+{
+	struct kiosk k;
+	char cfg[128];
+	struct sockaddr_in a = {0};
+	socklen_t len = sizeof(a);
+	pthread_t th;
+	(void)s;
+	hang_fd = socket(AF_INET, SOCK_STREAM, 0);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(hang_fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(hang_fd, 16), 0);
+	getsockname(hang_fd, (struct sockaddr *)&a, &len);
+	pthread_create(&th, NULL, hang, NULL);
+	snprintf(cfg, sizeof(cfg), "%s/hang.json", dir);
+	write_config(cfg, ntohs(a.sin_port), 3);
+	kiosk_start(&k, cfg, "1080x1920", "hang");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.search\"}");
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"물류\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"search.submit\"}");
+	/* while the request hangs, the UI answers at once */
+	for (int i = 0; i < 5; i++) {
+		double t0 = util_now_ms();
+		json_object *tree = cmd(&k, "{\"cmd\": \"tree\"}");
+		double ms = util_now_ms() - t0;
+		assert_string_equal(json_object_get_string(get(tree, "screen")), "results");
+		json_object_put(tree);
+		if (ms > 1000)
+			fail_msg("tree took %.0f ms while the server hangs", ms);
+		usleep(200000);
+	}
+	/* then the timeout gives a clear message and a retry */
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"results.retry\", \"timeout_ms\": 8000}");
+	json_object *tree, *n = node(&k, "results.error", &tree);
+	assert_non_null(strstr(json_object_get_string(get(n, "label")), "서버"));
+	json_object_put(tree);
+	json_object *st = cmd(&k, "{\"cmd\": \"state\"}");
+	assert_false(json_object_get_boolean(get(st, "online")));
+	json_object_put(st);
+	kiosk_stop(&k);
+	shutdown(hang_fd, SHUT_RDWR);
+	close(hang_fd);
+	pthread_join(th, NULL);
+}
+
+static void screens(const char *size, const char *orient)
+{
+	struct kiosk k;
+	char cfg[128];
+	snprintf(cfg, sizeof(cfg), "%s/kiosk.json", dir);
+	kiosk_start(&k, cfg, size, orient);
+	shot(&k, orient, "home");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.search\"}");
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"간호\"}");
+	shot(&k, orient, "search");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"search.region\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"pick.1\", \"timeout_ms\": 3000}");
+	shot(&k, orient, "picker");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"picker.close\"}");
+	ok(&k, "{\"cmd\": \"key\", \"key\": \"Return\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"results.item.0\", \"timeout_ms\": 5000}");
+	shot(&k, orient, "results");
+	/* a fling moves the list; then the first item in view opens */
+	json_object *tree = cmd(&k, "{\"cmd\": \"tree\"}"), *nodes = get(tree, "nodes");
+	char first[64] = "";
+	ok(&k, "{\"cmd\": \"swipe\", \"from\": [500, 900], \"to\": [500, 500], \"ms\": 150}");
+	json_object_put(tree);
+	usleep(1500000); /* the fling decelerates and stops */
+	tree = cmd(&k, "{\"cmd\": \"tree\"}");
+	nodes = get(tree, "nodes");
+	for (size_t i = 0; i < json_object_array_length(nodes) && !first[0]; i++) {
+		json_object *n = json_object_array_get_idx(nodes, i);
+		if (strcmp(json_object_get_string(get(n, "role")), "list_item") == 0)
+			snprintf(first, sizeof(first), "%s", json_object_get_string(get(n, "id")));
+	}
+	json_object_put(tree);
+	assert_true(first[0] != 0);
+	assert_string_not_equal(first, "results.item.0"); /* the list did move */
+	shot(&k, orient, "results-scrolled");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"%s\"}", first);
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"detail.company\", \"timeout_ms\": 5000}");
+	shot(&k, orient, "detail");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"nav.a11y\"}");
+	shot(&k, orient, "a11y");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"a11y.contrast\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"a11y.large_text\"}");
+	shot(&k, orient, "a11y-contrast-large");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"nav.home\"}");
+	shot(&k, orient, "home-contrast-large");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.a11y\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"a11y.contrast\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"a11y.large_text\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"a11y.low_position\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"nav.home\"}");
+	shot(&k, orient, "home-low-position");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.booking\"}");
+	shot(&k, orient, "booking");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"nav.language\"}");
+	shot(&k, orient, "booking-en");
+	ok(&k, "{\"cmd\": \"advance\", \"ms\": 95000}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"idle.dialog\", \"timeout_ms\": 1000}");
+	shot(&k, orient, "idle");
+	kiosk_stop(&k);
+}
+
+static void test_screenshots(void **s)
+{
+	(void)s;
+	screens("1080x1920", "portrait");
+	screens("1920x1080", "landscape");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_search_to_detail),
+		cmocka_unit_test(test_idle_reset_wipes),
+		cmocka_unit_test(test_hanging_server),
+		cmocka_unit_test(test_screenshots),
+	};
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
