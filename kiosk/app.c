@@ -130,7 +130,7 @@ static void apply_theme(app *a)
 }
 
 app *app_create(const kconf *cfg, SDL_Renderer *r, int w, int h, clk *clock, uint32_t ev_base,
-		char *err, size_t errlen)
+		void (*notify)(void *), void *notify_ctx, char *err, size_t errlen)
 {
 	app *a = xcalloc(1, sizeof(*a));
 	a->cfg = cfg;
@@ -154,9 +154,9 @@ app *app_create(const kconf *cfg, SDL_Renderer *r, int w, int h, clk *clock, uin
 		goto fail;
 	}
 	net_opts no = {cfg->api_url, cfg->device_token, cfg->kiosk_id, cfg->connect_timeout_s,
-		       cfg->request_timeout_s, MAX_BODY, a->ev_net};
+		       cfg->request_timeout_s, MAX_BODY, a->ev_net, notify, notify_ctx};
 	a->net = net_create(&no);
-	if (cfg->control && !(a->ctl = ctl_create(cfg->control, a->ev_ctl, err, errlen)))
+	if (cfg->control && !(a->ctl = ctl_create(cfg->control, a->ev_ctl, notify, notify_ctx, err, errlen)))
 		goto fail;
 	a->screen = SCR_HOME;
 	a->last_input = clk_ms(clock);

@@ -14,9 +14,10 @@
 typedef struct app app;
 
 /* ev_base: two registered SDL event types (ev_base: API results, ev_base + 1:
- * automation commands). w, h: the renderer's output size. */
+ * automation commands). w, h: the renderer's output size. notify (may be NULL) is
+ * called from worker threads after they post an event (see wake.h). */
 app *app_create(const kconf *cfg, SDL_Renderer *r, int w, int h, clk *clock, uint32_t ev_base,
-		char *err, size_t errlen);
+		void (*notify)(void *), void *notify_ctx, char *err, size_t errlen);
 void app_destroy(app *a);
 
 void app_event(app *a, const SDL_Event *e);

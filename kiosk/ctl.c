@@ -27,6 +27,8 @@ struct ctl {
 	int wake[2]; /* pipe to stop the reader */
 	char *path;
 	uint32_t ev;
+	void (*notify)(void *);
+	void *notify_ctx;
 	pthread_t th;
 	struct ctl_client cl[CTL_MAX_CLIENTS];
 };
@@ -43,6 +45,8 @@ static void post(ctl *c, int fd, char *line)
 	if (SDL_PushEvent(&e) != 1) {
 		free(line);
 		free(cmd);
+	} else if (c->notify) {
+		c->notify(c->notify_ctx);
 	}
 }
 
@@ -135,7 +139,8 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-ctl *ctl_create(const char *path, uint32_t ev, char *err, size_t errlen)
+ctl *ctl_create(const char *path, uint32_t ev, void (*notify)(void *), void *notify_ctx,
+		char *err, size_t errlen)
 {
 	struct sockaddr_un sa;
 	ctl *c;
@@ -147,6 +152,8 @@ ctl *ctl_create(const char *path, uint32_t ev, char *err, size_t errlen)
 	}
 	c = xcalloc(1, sizeof(*c));
 	c->ev = ev;
+	c->notify = notify;
+	c->notify_ctx = notify_ctx;
 	c->path = xstrdup(path);
 	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
 		c->cl[i].fd = -1;

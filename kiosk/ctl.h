@@ -21,8 +21,10 @@ typedef struct ctl_cmd {
 	char *line;	/* the request line, or NULL: the client has gone */
 } ctl_cmd;
 
-/* Listens at path (an existing socket file is replaced). Returns NULL with err. */
-ctl *ctl_create(const char *path, uint32_t sdl_event, char *err, size_t errlen);
+/* Listens at path (an existing socket file is replaced). notify (may be NULL) is
+ * called from the reader thread after each posted command. Returns NULL with err. */
+ctl *ctl_create(const char *path, uint32_t sdl_event, void (*notify)(void *), void *notify_ctx,
+		char *err, size_t errlen);
 void ctl_destroy(ctl *c);
 
 /* Writes one response line (o is consumed). Returns 0 or -1 (client gone). */

@@ -30,6 +30,7 @@
 #include "kconf.h"
 #include "log.h"
 #include "sdnotify.h"
+#include "wake.h"
 
 static int fail(const char *msg, const char *detail)
 {
@@ -45,6 +46,7 @@ int main(int argc, char **argv)
 	SDL_Renderer *ren = NULL;
 	SDL_Surface *surf = NULL;
 	clk *clock;
+	wake *wk = NULL;
 	app *a;
 	int w, h, rc;
 	uint32_t ev;
@@ -106,7 +108,9 @@ int main(int argc, char **argv)
 	if (ev == (uint32_t)-1)
 		return fail("SDL_RegisterEvents", SDL_GetError());
 	clock = clk_create(cfg.fake_clock, cfg.fake_clock ? cfg.now : 0);
-	a = app_create(&cfg, ren, w, h, clock, ev, err, sizeof(err));
+	wk = cfg.headless ? wake_create() : NULL;
+	a = app_create(&cfg, ren, w, h, clock, ev, wk ? (void (*)(void *))wake_signal : NULL, wk, err,
+		       sizeof(err));
 	if (!a) {
 		rc = fail(err, NULL);
 		goto out;
@@ -115,7 +119,19 @@ int main(int argc, char **argv)
 	sdn_notify("READY=1");
 	while (!app_should_quit(a)) {
 		SDL_Event e;
-		if (SDL_WaitEventTimeout(&e, app_timeout_ms(a))) {
+		if (wk) {
+			/* headless: SDL cannot block without a video driver; our pipe can */
+			if (!SDL_PollEvent(&e)) {
+				wake_wait(wk, app_timeout_ms(a));
+				if (!SDL_PollEvent(&e))
+					e.type = 0;
+			}
+			if (e.type) {
+				app_event(a, &e);
+				while (SDL_PollEvent(&e))
+					app_event(a, &e);
+			}
+		} else if (SDL_WaitEventTimeout(&e, app_timeout_ms(a))) {
 			app_event(a, &e);
 			while (SDL_PollEvent(&e))
 				app_event(a, &e);
@@ -126,6 +142,7 @@ int main(int argc, char **argv)
 	rc = 0;
 out:
 	app_destroy(a);
+	wake_destroy(wk);
 	clk_destroy(clock);
 	SDL_DestroyRenderer(ren);
 	if (surf)

@@ -69,6 +69,8 @@ static void post(net *n, net_result *r)
 	ev.user.data1 = r;
 	if (SDL_PushEvent(&ev) != 1)
 		net_result_free(r);
+	else if (n->o.notify)
+		n->o.notify(n->o.notify_ctx);
 }
 
 static void *worker(void *arg)

@@ -44,6 +44,8 @@ typedef struct net_opts {
 	long timeout_s;
 	size_t max_body;
 	uint32_t sdl_event;   /* registered SDL event type for results */
+	void (*notify)(void *ctx); /* called after each posted result (any thread), or NULL */
+	void *notify_ctx;
 } net_opts;
 
 net *net_create(const net_opts *o);

@@ -35,7 +35,7 @@ static void open_app(struct fixture *f, int w, int h)
 	f->ren = SDL_CreateSoftwareRenderer(f->surf);
 	assert_non_null(f->ren);
 	f->clock = clk_create(1, 1795000000);
-	f->a = app_create(&f->cfg, f->ren, w, h, f->clock, f->ev, err, sizeof(err));
+	f->a = app_create(&f->cfg, f->ren, w, h, f->clock, f->ev, NULL, NULL, err, sizeof(err));
 	if (!f->a)
 		fail_msg("app_create: %s", err);
 }
