@@ -186,6 +186,7 @@ void app_destroy(app *a)
 		return;
 	ctl_destroy(a->ctl);
 	net_destroy(a->net);
+	a->net = NULL; /* wipe_session must not cancel through it */
 	wipe_session(a);
 	for (int i = 0; i < a->nwaits; i++)
 		ctl_cmd_free(a->waits[i].cmd);
@@ -1117,6 +1118,32 @@ static int run_cmd(app *a, ctl_cmd *c)
 		app_tick(a);
 		app_frame(a);
 		ctl_reply(fd, ok_obj());
+	} else if (strcmp(cmd, "stats") == 0) {
+		/* an extension for benchmarks: frame times and memory */
+		json_object *o = ok_obj(), *jr;
+		int n = a->nframe_ms < (int)ARRAY_LEN(a->frame_ms) ? a->nframe_ms
+								: (int)ARRAY_LEN(a->frame_ms);
+		float sorted[ARRAY_LEN(a->frame_ms)];
+		unsigned long hits, misses;
+		int entries;
+		memcpy(sorted, a->frame_ms, (size_t)n * sizeof(float));
+		for (int i = 1; i < n; i++) /* insertion sort: n <= 4096, rare */
+			for (int j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) {
+				float t = sorted[j];
+				sorted[j] = sorted[j - 1];
+				sorted[j - 1] = t;
+			}
+		json_object_object_add(o, "frames", json_object_new_int(n));
+		json_object_object_add(o, "frame_ms_p50", json_object_new_double(n ? sorted[n / 2] : 0));
+		json_object_object_add(o, "frame_ms_p99", json_object_new_double(n ? sorted[n * 99 / 100] : 0));
+		json_object_object_add(o, "frame_ms_max", json_object_new_double(n ? sorted[n - 1] : 0));
+		json_object_object_add(o, "results", json_object_new_int(a->nresults));
+		txt_stats(a->text, &hits, &misses, &entries);
+		json_object_object_add(o, "text_cache_hits", json_object_new_int64((int64_t)hits));
+		json_object_object_add(o, "text_cache_misses", json_object_new_int64((int64_t)misses));
+		if (json_object_object_get_ex(req, "reset", &jr) && json_object_get_boolean(jr))
+			a->nframe_ms = 0;
+		ctl_reply(fd, o);
 	} else {
 		ctl_reply_error(fd, "unknown cmd");
 	}
@@ -1360,8 +1387,10 @@ static void draw_image(void *ctx, SDL_Renderer *r, int image, SDL_Rect dst)
 
 int app_frame(app *a)
 {
+	double t0;
 	if (!a->dirty)
 		return 0;
+	t0 = util_now_ms();
 	a->dirty = 0;
 	/* clamp scroll positions to their content before building */
 	scr_build(a);
@@ -1369,6 +1398,7 @@ int app_frame(app *a)
 		a->dirty |= a->list.pos - a->list.max > 0.5f;
 	rnd_tree(a->r, a->text, &a->th, a->tree, draw_image, a);
 	SDL_RenderPresent(a->r);
+	a->frame_ms[a->nframe_ms++ % (int)ARRAY_LEN(a->frame_ms)] = (float)(util_now_ms() - t0);
 	a->frames++;
 	return 1;
 }

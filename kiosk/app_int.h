@@ -143,6 +143,9 @@ struct app {
 	int nqueued;
 
 	unsigned long frames;
+	/* frame build+draw times in ms, for the stats command (benchmarks) */
+	float frame_ms[4096];
+	int nframe_ms;
 };
 
 /* screens.c */

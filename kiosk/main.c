@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "clock.h"
@@ -116,6 +117,12 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	app_frame(a);
+	{
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		/* system-wide monotonic time, so a benchmark can subtract its exec time */
+		log_info("first_frame", "mono_us=%lld", (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+	}
 	sdn_notify("READY=1");
 	while (!app_should_quit(a)) {
 		SDL_Event e;
