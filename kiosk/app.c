@@ -154,8 +154,13 @@ app *app_create(const kconf *cfg, SDL_Renderer *r, int w, int h, clk *clock, uin
 		goto fail;
 	}
 	net_opts no = {cfg->api_url, cfg->device_token, cfg->kiosk_id, cfg->connect_timeout_s,
-		       cfg->request_timeout_s, MAX_BODY, a->ev_net, notify, notify_ctx};
+		       cfg->request_timeout_s, MAX_BODY, a->ev_net, notify, notify_ctx,
+		       cfg->cache_dir};
 	a->net = net_create(&no);
+	net_set_today(a->net, app_today(a));
+	a->sync = sync_start(&no, cfg->cache_dir);
+	a->next_sync = clk_ms(clock); /* at once */
+	a->sync_backoff = 5000;
 	if (cfg->control && !(a->ctl = ctl_create(cfg->control, a->ev_ctl, notify, notify_ctx, err, errlen)))
 		goto fail;
 	a->screen = SCR_HOME;
@@ -185,6 +190,7 @@ void app_destroy(app *a)
 	if (!a)
 		return;
 	ctl_destroy(a->ctl);
+	sync_stop(a->sync);
 	net_destroy(a->net);
 	a->net = NULL; /* wipe_session must not cancel through it */
 	wipe_session(a);
@@ -554,9 +560,11 @@ static void on_codes(app *a, net_result *r, int regions)
 static void on_net(app *a, net_result *r)
 {
 	int ok = r->err == NET_OK && r->status > 0 && r->status < 500;
-	a->online = ok;
-	if (ok)
-		a->last_net_ok = clk_ms(a->clock);
+	if (!r->local) {
+		a->online = ok;
+		if (ok)
+			a->last_net_ok = clk_ms(a->clock);
+	}
 	switch (r->kind) {
 	case NET_SEARCH:
 		if (r->tag == a->search_tag)
@@ -572,6 +580,26 @@ static void on_net(app *a, net_result *r)
 	case NET_CATEGORIES:
 		on_codes(a, r, 0);
 		break;
+	}
+	a->dirty = 1;
+}
+
+static void on_sync(app *a, sync_result *r)
+{
+	int64_t now = clk_ms(a->clock);
+	a->sync_running = 0;
+	a->online = r->ok;
+	if (r->cache_time)
+		a->cache_time = r->cache_time;
+	a->cache_jobs = r->jobs;
+	if (r->ok) {
+		a->sync_backoff = 5000;
+		a->next_sync = now + a->cfg->sync_interval_s * 1000LL;
+	} else {
+		/* back off with jitter so a fleet does not retry in step */
+		uint32_t j = randombytes_uniform(1000);
+		a->next_sync = now + a->sync_backoff * (800 + (int64_t)j * 4 / 10) / 1000;
+		a->sync_backoff = a->sync_backoff * 2 > 300000 ? 300000 : a->sync_backoff * 2;
 	}
 	a->dirty = 1;
 }
@@ -880,7 +908,12 @@ static json_object *state_json(app *a)
 	json_object_object_add(o, "screen", json_object_new_string(scr_name(a->screen)));
 	json_object_object_add(o, "session", a->session[0] ? json_object_new_string(a->session) : NULL);
 	json_object_object_add(o, "online", json_object_new_boolean(a->online));
-	json_object_object_add(o, "cache_updated_at", NULL);
+	if (a->cache_time) {
+		kdate_format_rfc3339(a->cache_time, ts);
+		json_object_object_add(o, "cache_updated_at", json_object_new_string(ts));
+	} else {
+		json_object_object_add(o, "cache_updated_at", NULL);
+	}
 	json_object_object_add(o, "outbox", json_object_new_int(0));
 	json_object_object_add(o, "language", json_object_new_string(a->lang == TR_EN ? "en" : "ko"));
 	json_object_object_add(o, "version", json_object_new_string(JK_VERSION));
@@ -1217,8 +1250,13 @@ static void resolve_waits(app *a)
 void app_event(app *a, const SDL_Event *e)
 {
 	if (e->type == a->ev_net) {
-		on_net(a, e->user.data1);
-		net_result_free(e->user.data1);
+		if (e->user.code == 1) {
+			on_sync(a, e->user.data1);
+			free(e->user.data1);
+		} else {
+			on_net(a, e->user.data1);
+			net_result_free(e->user.data1);
+		}
 		return;
 	}
 	if (e->type == a->ev_ctl) {
@@ -1314,6 +1352,11 @@ static int animating(app *a)
 void app_tick(app *a)
 {
 	int64_t now = clk_ms(a->clock);
+	if (!a->sync_running && now >= a->next_sync) {
+		a->sync_running = 1;
+		net_set_today(a->net, app_today(a));
+		sync_request(a->sync, clk_wall(a->clock));
+	}
 	int64_t idle = now - a->last_input;
 	int has_session = a->screen != SCR_HOME || a->session[0];
 
@@ -1362,6 +1405,8 @@ int app_timeout_ms(app *a)
 	if (!clk_is_fake(a->clock)) {
 		int64_t now = clk_ms(a->clock);
 		int has_session = a->screen != SCR_HOME || a->session[0];
+		if (!a->sync_running && a->next_sync - now < t)
+			t = a->next_sync - now < 0 ? 0 : a->next_sync - now;
 		if (a->idle_dialog) {
 			int64_t next = 1000 - (now - a->idle_since) % 1000;
 			if (next < t)

@@ -16,6 +16,7 @@
 #include "job.h"
 #include "kconf.h"
 #include "net.h"
+#include "sync.h"
 #include "text.h"
 #include "theme.h"
 #include "ui.h"
@@ -132,9 +133,15 @@ struct app {
 	int idle_dialog;
 	int64_t idle_since;
 
-	/* network state */
+	/* network state and the offline cache */
 	int online;
 	int64_t last_net_ok;
+	syncer *sync;
+	int64_t next_sync;	/* kiosk clock ms */
+	int64_t sync_backoff;	/* ms, doubles on failure */
+	int sync_running;
+	time_t cache_time;	/* the cache's data is as of this wall time, 0 unknown */
+	long long cache_jobs;
 
 	/* automation */
 	struct pending_wait waits[WAITS_MAX];

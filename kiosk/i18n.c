@@ -120,6 +120,10 @@ static const char *const cat[S_COUNT][2] = {
 	[S_ALL_CATEGORIES] = {"모든 직종", "All fields"},
 	[S_KEYBOARD] = {"자판", "Keyboard"},
 	[S_CLEAR_TEXT] = {"모두 지우기", "Clear"},
+	[S_OFFLINE_AS_OF] = {"오프라인 — %d월 %d일 %02d:%02d 기준 정보",
+			     "Offline — information as of %d/%d %02d:%02d"},
+	[S_OFFLINE_NO_DATA] = {"오프라인 — 인터넷 연결을 기다리는 중입니다",
+			       "Offline — waiting for the network"},
 };
 
 const char *tr(enum tr_lang lang, enum tr_id id)

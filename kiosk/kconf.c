@@ -34,6 +34,7 @@ void kconf_init(kconf *c)
 	c->idle_countdown_s = 20;
 	c->connect_timeout_s = 3;
 	c->request_timeout_s = 10;
+	c->sync_interval_s = 300;
 }
 
 void kconf_release(kconf *c)
@@ -91,6 +92,8 @@ static int load_file(kconf *c, const char *path, char *err, size_t errlen)
 			i = &c->connect_timeout_s;
 		else if (strcmp(key, "request_timeout_s") == 0)
 			i = &c->request_timeout_s;
+		else if (strcmp(key, "sync_interval_s") == 0)
+			i = &c->sync_interval_s;
 		else
 			continue; /* keys of later versions are welcome */
 		if ((s && !is_str) || (i && (!is_int || json_object_get_int(val) < 1 ||

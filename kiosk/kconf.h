@@ -27,6 +27,7 @@ typedef struct kconf {
 	int idle_countdown_s;
 	int connect_timeout_s;
 	int request_timeout_s;
+	int sync_interval_s;	/* incremental sync of the offline cache, kiosk clock */
 } kconf;
 
 void kconf_init(kconf *c);

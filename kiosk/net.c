@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "log.h"
 #include "util.h"
 
@@ -30,6 +31,8 @@ struct net {
 	/* the running request, for cancellation from the progress callback */
 	int cur_kind;
 	unsigned cur_gen;
+	int today;
+	char *cache_dir;
 };
 
 struct dl {
@@ -83,6 +86,8 @@ static void *worker(void *arg)
 	hdr = curl_slist_append(hdr, "Accept: application/json");
 	if (n->auth)
 		hdr = curl_slist_append(hdr, n->auth);
+	cache *local = NULL;
+	int local_failed = 0;
 	for (;;) {
 		struct net_req *q;
 		struct dl d;
@@ -110,6 +115,40 @@ static void *worker(void *arg)
 		n->cur_kind = q->kind;
 		n->cur_gen = q->gen;
 		pthread_mutex_unlock(&n->mu);
+
+		/* From the offline cache when it is complete. */
+		if (n->cache_dir && !local && !local_failed) {
+			char err[256];
+			if (!(local = cache_open(n->cache_dir, err, sizeof(err)))) {
+				log_warn("cache", "error=\"%s\"", err);
+				local_failed = 1;
+			}
+		}
+		if (local && cache_ready(local)) {
+			const char *path = q->url + strlen(n->base) + 1;
+			buf body;
+			long status;
+			int today;
+			buf_init(&body);
+			pthread_mutex_lock(&n->mu);
+			today = n->today;
+			pthread_mutex_unlock(&n->mu);
+			t0 = util_now_ms();
+			if (cache_answer(local, path, today, &body, &status) == 0) {
+				r = xcalloc(1, sizeof(*r));
+				r->kind = q->kind;
+				r->tag = q->tag;
+				r->status = status;
+				r->local = 1;
+				r->ms = util_now_ms() - t0;
+				r->body = buf_detach(&body, &r->len);
+				free(q->url);
+				free(q);
+				post(n, r);
+				continue;
+			}
+			buf_release(&body);
+		}
 
 		buf_init(&d.body);
 		d.max = n->o.max_body;
@@ -158,6 +197,7 @@ static void *worker(void *arg)
 		else
 			post(n, r);
 	}
+	cache_close(local);
 	curl_slist_free_all(hdr);
 	curl_easy_cleanup(c);
 	return NULL;
@@ -182,6 +222,8 @@ net *net_create(const net_opts *o)
 	buf_printf(&b, "X-Kiosk-Id: %s", o->kiosk_id ? o->kiosk_id : "kiosk");
 	n->kid = buf_detach(&b, NULL);
 	n->o.base_url = n->base;
+	n->cache_dir = o->cache_dir ? xstrdup(o->cache_dir) : NULL;
+	n->o.cache_dir = n->cache_dir;
 	pthread_mutex_init(&n->mu, NULL);
 	pthread_cond_init(&n->cv, NULL);
 	if (pthread_create(&n->th, NULL, worker, n) != 0)
@@ -212,7 +254,15 @@ void net_destroy(net *n)
 	}
 	free(n->kid);
 	free(n->base);
+	free(n->cache_dir);
 	free(n);
+}
+
+void net_set_today(net *n, int day)
+{
+	pthread_mutex_lock(&n->mu);
+	n->today = day;
+	pthread_mutex_unlock(&n->mu);
 }
 
 unsigned net_get(net *n, int kind, const char *path)

@@ -6,6 +6,11 @@
  * configuration), responses are size-capped, and a kind of request can be
  * cancelled (a newer search replaces an older one). Create, request, cancel and
  * destroy from the main thread.
+ *
+ * Once the offline cache (cache.h) holds a complete copy, searches, job details and
+ * code lists are answered from it, on this same worker, with the very bodies the
+ * service would send: the UI cannot tell, and results do not differ between online
+ * and offline. The sync worker (sync.h) keeps the copy current.
  */
 #ifndef K_NET_H
 #define K_NET_H
@@ -32,6 +37,7 @@ typedef struct net_result {
 	char *body;	 /* NUL-terminated, owned */
 	size_t len;
 	double ms;	 /* how long it took */
+	int local;	 /* answered from the offline cache */
 } net_result;
 
 typedef struct net net;
@@ -46,6 +52,7 @@ typedef struct net_opts {
 	uint32_t sdl_event;   /* registered SDL event type for results */
 	void (*notify)(void *ctx); /* called after each posted result (any thread), or NULL */
 	void *notify_ctx;
+	const char *cache_dir;	   /* answer from the offline cache once it is complete */
 } net_opts;
 
 net *net_create(const net_opts *o);
@@ -57,5 +64,7 @@ unsigned net_get(net *n, int kind, const char *path);
 /* Cancels queued and running requests of this kind; their results never arrive. */
 void net_cancel(net *n, int kind);
 void net_result_free(net_result *r);
+/* The Seoul day number local answers use as "today" (the kiosk clock's). */
+void net_set_today(net *n, int day);
 
 #endif

@@ -93,6 +93,9 @@ static void draw_node(SDL_Renderer *r, txt *t, const theme *th, const ui_node *n
 	case UI_S_ERROR:
 		fg = th->danger;
 		break;
+	case UI_S_BANNER:
+		fg = th->primary_text;
+		break;
 	default:
 		break;
 	}
@@ -106,6 +109,8 @@ static void draw_node(SDL_Renderer *r, txt *t, const theme *th, const ui_node *n
 		} else if (n->style == UI_S_BAR) {
 			fill_round(r, u, 0, th->surface);
 			fill_round(r, (ui_rect){u.x, u.y + u.h - bw, u.w, bw}, 0, th->border);
+		} else if (n->style == UI_S_BANNER) {
+			fill_round(r, u, 0, th->contrast ? th->primary : th->danger);
 		} else if (n->style == UI_S_CARD) {
 			frame_round(r, u, rad, bw, th->border, th->surface);
 		} else {

@@ -51,6 +51,32 @@ static ui_rect content_area(app *a)
 	return r;
 }
 
+/* While the service cannot be reached: a banner with the age of what is shown. */
+static void offline_banner(app *a, ui_rect *r)
+{
+	const theme *th = &a->th;
+	char msg[160];
+	if (a->online)
+		return;
+	if (a->cache_time) {
+		int y, m, d;
+		long long s = (long long)a->cache_time + KDATE_SEOUL_OFFSET;
+		int day = kdate_seoul_day(a->cache_time);
+		kdate_to_ymd(day, &y, &m, &d);
+		int sod = (int)(s - (long long)day * 86400);
+		snprintf(msg, sizeof(msg), T(S_OFFLINE_AS_OF), m, d, sod / 3600, sod / 60 % 60);
+	} else {
+		snprintf(msg, sizeof(msg), "%s", T(S_OFFLINE_NO_DATA));
+	}
+	ui_rect b = ui_cut_top(r, txt_line_h(a->text, th->font_body) + th->pad);
+	ui_node *p = ui_add(a->tree, UI_PANEL, NULL, NULL, b);
+	p->style = UI_S_BANNER;
+	ui_node *n = ui_add(a->tree, UI_TEXT, "offline.banner", msg, b);
+	n->font = th->font_body;
+	n->style = UI_S_BANNER;
+	n->flags = UI_F_CENTER | UI_F_BOLD;
+}
+
 /* The top bar (back, language, accessibility, home) and the screen's title under
  * it. */
 static void top_bar(app *a, ui_rect *r, const char *title, int back, int home)
@@ -71,6 +97,7 @@ static void top_bar(app *a, ui_rect *r, const char *title, int back, int home)
 	button(a, "nav.language", T(S_LANGUAGE), ui_cut_left(&bar, bw), A_LANG, 0, UI_S_DEFAULT);
 	ui_cut_left(&bar, th->gap);
 	button(a, "nav.a11y", T(S_A11Y), ui_cut_left(&bar, bw), A_GO_A11Y, 0, UI_S_DEFAULT);
+	offline_banner(a, r);
 	ui_cut_top(r, th->gap);
 	ui_rect head = ui_cut_top(r, txt_line_h(a->text, th->font_title));
 	ui_node *h = ui_add(a->tree, UI_HEADING, "screen.title", title,
@@ -83,6 +110,7 @@ static void build_home(app *a)
 {
 	const theme *th = &a->th;
 	ui_rect r = content_area(a);
+	offline_banner(a, &r);
 	ui_rect body = ui_inset(r, th->pad * 2);
 	int portrait = a->h >= a->w;
 

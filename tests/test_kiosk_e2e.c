@@ -89,14 +89,14 @@ static int start_service(void)
 	return (int)strtol(strstr(line, "127.0.0.1:") + 10, NULL, 10);
 }
 
-static void write_config(const char *path, int port, int timeout_s)
+static void write_config(const char *path, int port, int timeout_s, const char *cache)
 {
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	fprintf(f, "{\"api_url\": \"http://127.0.0.1:%d/\", \"device_token\": \"%s\", "
-		   "\"kiosk_id\": \"k-e2e\", \"cache_dir\": \"%s/cache\", \"language\": \"ko\", "
+		   "\"kiosk_id\": \"k-e2e\", \"cache_dir\": \"%s/%s\", \"language\": \"ko\", "
 		   "\"request_timeout_s\": %d}\n",
-		port, token, dir, timeout_s);
+		port, token, dir, cache, timeout_s);
 	fclose(f);
 }
 
@@ -250,7 +250,7 @@ static void test_search_to_detail(void **s)
 	json_object *tree, *n;
 	(void)s;
 	snprintf(cfg, sizeof(cfg), "%s/kiosk.json", dir);
-	write_config(cfg, api_port, 10);
+	write_config(cfg, api_port, 10, "cache");
 	kiosk_start(&k, cfg, "1080x1920", "p");
 	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"home\", \"timeout_ms\": 5000}");
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.search\"}");
@@ -305,7 +305,7 @@ static void test_idle_reset_wipes(void **s)
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.search\"}");
 	ok(&k, "{\"cmd\": \"type\", \"text\": \"비밀검색어\"}");
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"search.submit\"}");
-	ok(&k, "{\"cmd\": \"wait\", \"id\": \"results.title\", \"timeout_ms\": 5000}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"results.title\", \"timeout_ms\": 10000}");
 	ok(&k, "{\"cmd\": \"advance\", \"ms\": 89000}");
 	n = node(&k, "idle.dialog", &tree);
 	assert_null(n);
@@ -368,7 +368,8 @@ static void test_hanging_server(void **s)
 	getsockname(hang_fd, (struct sockaddr *)&a, &len);
 	pthread_create(&th, NULL, hang, NULL);
 	snprintf(cfg, sizeof(cfg), "%s/hang.json", dir);
-	write_config(cfg, ntohs(a.sin_port), 3);
+	/* an empty cache: nothing to answer from, so the request goes to the server */
+	write_config(cfg, ntohs(a.sin_port), 3, "cache-hang");
 	kiosk_start(&k, cfg, "1080x1920", "hang");
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.search\"}");
 	ok(&k, "{\"cmd\": \"type\", \"text\": \"물류\"}");

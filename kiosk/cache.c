@@ -1,0 +1,407 @@
+#include "cache.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "jobdb.h"
+#include "jobq.h"
+#include "kdate.h"
+#include "log.h"
+
+struct cache {
+	sqlite3 *db;
+	char *path;
+	char cursor[128];
+};
+
+/* Bump with every change to the cache's tables (jobdb's included). */
+#define CACHE_SCHEMA_VERSION 1
+#define CACHE_SCHEMA_VERSION_S "1"
+
+static const char meta_sql[] =
+	"CREATE TABLE IF NOT EXISTS cache_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;";
+
+static int mkdir_p(const char *dir)
+{
+	char tmp[1024];
+	size_t n = strlen(dir);
+	if (n == 0 || n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, dir, n + 1);
+	for (char *p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	return mkdir(tmp, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int try_open(const char *path, sqlite3 **out)
+{
+	sqlite3 *db = NULL;
+	char err[256];
+	sqlite3_stmt *st;
+	int ok = 0;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK)
+		goto out;
+	if (jobdb_connect(db, err, sizeof(err)) < 0)
+		goto out;
+	sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
+	/* quick_check reads every page's structure: a torn or foreign file fails here */
+	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	ok = sqlite3_step(st) == SQLITE_ROW &&
+	     strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+	sqlite3_finalize(st);
+	if (!ok)
+		goto out;
+	/* The schema is written once per version: two workers open the file at start
+	 * and must not queue behind each other's schema writes. */
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+		ok = 0;
+		goto out;
+	}
+	int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (version == CACHE_SCHEMA_VERSION)
+		goto out;
+	ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
+	     jobdb_schema(db, err, sizeof(err)) == 0 &&
+	     sqlite3_exec(db, meta_sql, NULL, NULL, NULL) == SQLITE_OK &&
+	     sqlite3_exec(db, "PRAGMA user_version = " CACHE_SCHEMA_VERSION_S, NULL, NULL, NULL) ==
+		     SQLITE_OK &&
+	     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+	if (!ok)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	if (!ok) {
+		sqlite3_close(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+cache *cache_open(const char *dir, char *err, size_t errlen)
+{
+	cache *c = xcalloc(1, sizeof(*c));
+	size_t n = strlen(dir) + 16;
+	c->path = xmalloc(n);
+	snprintf(c->path, n, "%s/cache.db", dir);
+	if (mkdir_p(dir) < 0) {
+		snprintf(err, errlen, "cache dir %s: %s", dir, strerror(errno));
+		goto fail;
+	}
+	if (try_open(c->path, &c->db) == 0)
+		return c;
+	/* Corrupt, foreign or unreadable: keep it for inspection, start afresh. */
+	{
+		char aside[1200], wal[1100];
+		snprintf(aside, sizeof(aside), "%s.corrupt-%ld", c->path, (long)time(NULL));
+		log_error("cache_corrupt", "action=moved_aside");
+		if (rename(c->path, aside) < 0 && errno != ENOENT) {
+			snprintf(err, errlen, "cache %s is unusable and cannot be moved: %s", c->path,
+				 strerror(errno));
+			goto fail;
+		}
+		snprintf(wal, sizeof(wal), "%s-wal", c->path);
+		unlink(wal);
+		snprintf(wal, sizeof(wal), "%s-shm", c->path);
+		unlink(wal);
+	}
+	if (try_open(c->path, &c->db) == 0)
+		return c;
+	snprintf(err, errlen, "cannot create the cache at %s", c->path);
+fail:
+	free(c->path);
+	free(c);
+	return NULL;
+}
+
+void cache_close(cache *c)
+{
+	if (!c)
+		return;
+	sqlite3_close(c->db);
+	free(c->path);
+	free(c);
+}
+
+static int meta_get(cache *c, const char *key, char *out, size_t n)
+{
+	sqlite3_stmt *st;
+	int rc;
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(c->db, "SELECT value FROM cache_meta WHERE key = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int meta_set(cache *c, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO cache_meta VALUES (?, ?)", -1, &st,
+			       NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (value)
+		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int cache_ready(cache *c)
+{
+	char v[8];
+	return meta_get(c, "complete", v, sizeof(v)) == 0 && strcmp(v, "1") == 0;
+}
+
+const char *cache_cursor(cache *c)
+{
+	if (meta_get(c, "cursor", c->cursor, sizeof(c->cursor)) < 0 || !c->cursor[0])
+		return NULL;
+	return c->cursor;
+}
+
+time_t cache_updated_at(cache *c)
+{
+	char v[32];
+	long long t;
+	if (meta_get(c, "updated_at", v, sizeof(v)) < 0 || util_parse_long(v, 0, 1LL << 40, &t) < 0)
+		return 0;
+	return (time_t)t;
+}
+
+long long cache_job_count(cache *c)
+{
+	sqlite3_stmt *st;
+	long long n = 0;
+	if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM jobs", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int fail_db(cache *c, char *err, size_t errlen, const char *what)
+{
+	int code = sqlite3_errcode(c->db);
+	snprintf(err, errlen, "%s: %s", what, sqlite3_errmsg(c->db));
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	if (code == SQLITE_FULL)
+		return CACHE_EFULL;
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+		return CACHE_ECORRUPT;
+	return CACHE_EDB;
+}
+
+int cache_apply_changes(cache *c, json_object *page, time_t now, long *ups, long *dels, char *err,
+			size_t errlen)
+{
+	json_object *u, *d, *cur, *more;
+	char stamp[32];
+	int rc;
+
+	*ups = *dels = 0;
+	if (!json_object_is_type(page, json_type_object) ||
+	    !json_object_object_get_ex(page, "upserts", &u) || !json_object_is_type(u, json_type_array) ||
+	    !json_object_object_get_ex(page, "deletes", &d) || !json_object_is_type(d, json_type_array) ||
+	    !json_object_object_get_ex(page, "cursor", &cur) ||
+	    !json_object_is_type(cur, json_type_string) || json_object_get_string_len(cur) > 120 ||
+	    !json_object_object_get_ex(page, "more", &more) ||
+	    !json_object_is_type(more, json_type_boolean)) {
+		snprintf(err, errlen, "change page without the contract's fields");
+		return CACHE_EDATA;
+	}
+	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return fail_db(c, err, errlen, "begin");
+	for (size_t i = 0; i < json_object_array_length(u); i++) {
+		job j;
+		int changed;
+		char why[256];
+		job_init(&j);
+		if (job_from_json(json_object_array_get_idx(u, i), &j, why, sizeof(why)) < 0) {
+			/* a listing the kiosk cannot show is left out, not the page */
+			log_warn("sync_skip", "reason=\"%s\"", why);
+			job_release(&j);
+			continue;
+		}
+		rc = jobdb_upsert(c->db, &j, now, &changed, err, errlen);
+		job_release(&j);
+		if (rc == JOBDB_EINVAL)
+			continue;
+		if (rc < 0)
+			return fail_db(c, err, errlen, "upsert");
+		*ups += changed;
+	}
+	for (size_t i = 0; i < json_object_array_length(d); i++) {
+		json_object *id = json_object_array_get_idx(d, i);
+		if (!json_object_is_type(id, json_type_string))
+			continue;
+		rc = jobdb_delete(c->db, json_object_get_string(id), now, err, errlen);
+		if (rc == JOBDB_OK)
+			(*dels)++;
+		else if (rc != JOBDB_ENOTFOUND)
+			return fail_db(c, err, errlen, "delete");
+	}
+	if (meta_set(c, "cursor", json_object_get_string(cur)) < 0)
+		return fail_db(c, err, errlen, "cursor");
+	if (!json_object_get_boolean(more)) {
+		snprintf(stamp, sizeof(stamp), "%lld", (long long)now);
+		if (meta_set(c, "complete", "1") < 0 || meta_set(c, "updated_at", stamp) < 0)
+			return fail_db(c, err, errlen, "meta");
+	}
+	/* the local change log is of no use on a kiosk: keep it from growing */
+	sqlite3_exec(c->db, "DELETE FROM job_deletes", NULL, NULL, NULL);
+	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		return fail_db(c, err, errlen, "commit");
+	return CACHE_OK;
+}
+
+int cache_reset(cache *c, char *err, size_t errlen)
+{
+	if (sqlite3_exec(c->db,
+			 "BEGIN IMMEDIATE; DELETE FROM jobs; DELETE FROM job_deletes;"
+			 " DELETE FROM cache_meta WHERE key IN ('cursor', 'complete'); COMMIT;",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		return fail_db(c, err, errlen, "reset");
+	return CACHE_OK;
+}
+
+int cache_put_codes(cache *c, int regions, json_object *body, char *err, size_t errlen)
+{
+	json_object *items;
+	if (!json_object_object_get_ex(body, "items", &items) ||
+	    !json_object_is_type(items, json_type_array)) {
+		snprintf(err, errlen, "code list without items");
+		return CACHE_EDATA;
+	}
+	if (sqlite3_exec(c->db, regions ? "BEGIN IMMEDIATE; DELETE FROM regions;"
+					: "BEGIN IMMEDIATE; DELETE FROM categories;",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		return fail_db(c, err, errlen, "codes");
+	for (size_t i = 0; i < json_object_array_length(items); i++) {
+		json_object *it = json_object_array_get_idx(items, i), *v;
+		const char *f[5] = {NULL, NULL, "", NULL, "district"};
+		static const char *const keys[5] = {"code", "name_ko", "name_en", "parent", "level"};
+		for (int k = 0; k < 5; k++)
+			if (json_object_object_get_ex(it, keys[k], &v) &&
+			    json_object_is_type(v, json_type_string))
+				f[k] = json_object_get_string(v);
+		if (!f[0] || !f[1] || strlen(f[0]) > 15)
+			continue;
+		int rc = regions ? jobdb_put_region(c->db, f[0], f[1], f[2], f[3], f[4], (int)i, err,
+						    errlen)
+				 : jobdb_put_category(c->db, f[0], f[1], f[2], (int)i, err, errlen);
+		if (rc < 0)
+			return fail_db(c, err, errlen, "codes");
+	}
+	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		return fail_db(c, err, errlen, "codes");
+	return CACHE_OK;
+}
+
+static void answer_json(buf *body, json_object *o)
+{
+	size_t n;
+	const char *s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
+								 JSON_C_TO_STRING_NOSLASHESCAPE,
+							  &n);
+	buf_add(body, s, n);
+	json_object_put(o);
+}
+
+static void answer_error(buf *body, long *status, int code, const char *msg)
+{
+	*status = code;
+	http_error_body(body, http_error_code(code), msg, NULL);
+}
+
+/* The query string of "v1/jobs?..." as the service would parse it. */
+static int parse_query(const char *qs, jobq *q, char *err, size_t errlen)
+{
+	buf key, val;
+	int rc = 0;
+	buf_init(&key);
+	buf_init(&val);
+	while (qs && *qs && rc == 0) {
+		const char *amp = strchr(qs, '&'), *end = amp ? amp : qs + strlen(qs);
+		const char *eq = memchr(qs, '=', (size_t)(end - qs));
+		if (http_pct_decode(qs, (size_t)((eq ? eq : end) - qs), 1, &key) < 0 ||
+		    http_pct_decode(eq ? eq + 1 : end, (size_t)(end - (eq ? eq + 1 : end)), 1, &val) < 0 ||
+		    strlen(key.data) != key.len || strlen(val.data) != val.len ||
+		    jobq_set(q, key.data, val.data, err, errlen) < 0)
+			rc = -1;
+		qs = amp ? amp + 1 : NULL;
+	}
+	buf_wipe(&key);
+	buf_wipe(&val);
+	return rc;
+}
+
+int cache_answer(cache *c, const char *path, int today, buf *body, long *status)
+{
+	char err[256];
+	*status = 200;
+	buf_reset(body);
+	if (strcmp(path, "v1/regions") == 0 || strcmp(path, "v1/categories") == 0) {
+		json_object *o;
+		int rc = path[3] == 'r' ? jobdb_regions_json(c->db, &o, err, sizeof(err))
+					: jobdb_categories_json(c->db, &o, err, sizeof(err));
+		if (rc < 0)
+			answer_error(body, status, 503, err);
+		else
+			answer_json(body, o);
+		return 0;
+	}
+	if (strncmp(path, "v1/jobs?", 8) == 0 || strcmp(path, "v1/jobs") == 0) {
+		jobq q;
+		jobdb_page p;
+		jobq_init(&q);
+		if (parse_query(path[7] == '?' ? path + 8 : NULL, &q, err, sizeof(err)) < 0) {
+			answer_error(body, status, 400, err);
+		} else {
+			int rc = jobdb_search(c->db, &q, today, &p, err, sizeof(err));
+			if (rc == JOBDB_EINVAL)
+				answer_error(body, status, 400, err);
+			else if (rc < 0)
+				answer_error(body, status, 503, err);
+			else {
+				answer_json(body, jobdb_page_to_json(&p));
+				jobdb_page_release(&p);
+			}
+		}
+		jobq_release(&q);
+		return 0;
+	}
+	if (strncmp(path, "v1/jobs/", 8) == 0 && !strchr(path + 8, '/') && !strchr(path + 8, '?')) {
+		job j;
+		job_init(&j);
+		int rc = jobdb_get(c->db, path + 8, &j, err, sizeof(err));
+		if (rc == JOBDB_ENOTFOUND)
+			answer_error(body, status, 404, "no such job");
+		else if (rc < 0)
+			answer_error(body, status, 503, err);
+		else
+			answer_json(body, job_to_json(&j, 1));
+		job_release(&j);
+		return 0;
+	}
+	return -1;
+}
