@@ -734,14 +734,12 @@ static scroller *scroller_at(app *a, int x, int y)
 	return NULL;
 }
 
+/* Every kind of input restarts the idle timer. While the warning shows, a touch
+ * goes to the dialog (its buttons, or anywhere else for "continue"), never to what
+ * is under it. */
 static void user_input(app *a)
 {
 	a->last_input = clk_ms(a->clock);
-	if (a->idle_dialog) {
-		/* any touch while warned means "I'm here" */
-		a->idle_dialog = 0;
-		a->dirty = 1;
-	}
 }
 
 static void gesture(app *a, const inp_gesture *g)
@@ -834,6 +832,19 @@ static void move_focus(app *a, int dir)
 static int key(app *a, SDL_Keycode k)
 {
 	user_input(a);
+	if (a->idle_dialog) {
+		/* a key while warned means "I'm still here" (Return on a focused
+		 * dialog button still activates it below) */
+		const ui_node *f = a->focus[0] ? ui_find_id(a->tree, a->focus) : NULL;
+		if ((k == SDLK_RETURN || k == SDLK_SPACE) && f && strncmp(f->id, "idle.", 5) == 0)
+			action(a, f);
+		else if (k == SDLK_TAB || k == SDLK_LEFT || k == SDLK_RIGHT)
+			move_focus(a, k == SDLK_LEFT ? -1 : 1);
+		else
+			a->idle_dialog = 0;
+		a->dirty = 1;
+		return 0;
+	}
 	app_frame(a);
 	switch (k) {
 	case SDLK_TAB:

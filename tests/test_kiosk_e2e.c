@@ -237,8 +237,10 @@ static int group_teardown(void **s)
 	for (int i = 0; i < nkiosks; i++)
 		if (kill(kiosks[i], SIGKILL) == 0)
 			waitpid(kiosks[i], NULL, 0);
-	kill(server, SIGTERM);
-	waitpid(server, NULL, 0);
+	if (server > 0) {
+		kill(server, SIGTERM);
+		waitpid(server, NULL, 0);
+	}
 	snprintf(c, sizeof(c), "rm -rf %s", dir);
 	return system(c) == 0 ? 0 : -1;
 }
@@ -466,6 +468,77 @@ static void test_screenshots(void **s)
 	screens("1920x1080", "landscape");
 }
 
+/* The service goes away: the kiosk says so, with the data's age, and the same
+ * search gives the same results from its cache. Runs last: it stops the service. */
+static void test_offline(void **s)
+{
+	struct kiosk k;
+	char cfg[128], before[4096], after[4096];
+	json_object *tree, *o;
+	(void)s;
+	snprintf(cfg, sizeof(cfg), "%s/kiosk.json", dir);
+	kiosk_start(&k, cfg, "1080x1920", "offline");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.search\"}");
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"요양\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"search.submit\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"results.item.0\", \"timeout_ms\": 10000}");
+	tree = cmd(&k, "{\"cmd\": \"tree\"}");
+	snprintf(before, sizeof(before), "%s", json_object_to_json_string(get(tree, "nodes")));
+	json_object_put(tree);
+	o = cmd(&k, "{\"cmd\": \"state\"}");
+	assert_true(json_object_get_boolean(get(o, "online")));
+	assert_non_null(get(o, "cache_updated_at"));
+	json_object_put(o);
+
+	kill(server, SIGTERM);
+	waitpid(server, NULL, 0);
+	server = 0;
+	/* the next scheduled sync (5 minutes on the kiosk clock) finds nobody */
+	ok(&k, "{\"cmd\": \"advance\", \"ms\": 301000}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"offline.banner\", \"timeout_ms\": 10000}");
+	o = cmd(&k, "{\"cmd\": \"state\"}");
+	assert_false(json_object_get_boolean(get(o, "online")));
+	assert_non_null(get(o, "cache_updated_at"));
+	json_object_put(o);
+	/* 301 s also ran past the idle time: the warning is up; carry on */
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"idle.continue\"}");
+	shot(&k, "portrait", "results-offline");
+	/* the same search again, offline */
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"nav.back\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"search.submit\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"results.item.0\", \"timeout_ms\": 10000}");
+	tree = cmd(&k, "{\"cmd\": \"tree\"}");
+	/* everything but the banner is as before */
+	json_object *nodes = get(tree, "nodes"), *kept = json_object_new_array();
+	for (size_t i = 0; i < json_object_array_length(nodes); i++) {
+		json_object *n = json_object_array_get_idx(nodes, i);
+		const char *id = json_object_get_string(get(n, "id"));
+		if (!id || strcmp(id, "offline.banner") != 0)
+			json_object_array_add(kept, json_object_get(n));
+	}
+	snprintf(after, sizeof(after), "%s", json_object_to_json_string(kept));
+	json_object_put(kept);
+	json_object_put(tree);
+	/* the banner shifts the list down; compare labels and order, not positions */
+	json_object *a = json_tokener_parse(before), *b = json_tokener_parse(after);
+	size_t na = json_object_array_length(a), nb = json_object_array_length(b);
+	int items_a = 0, items_b = 0;
+	for (size_t i = 0, j = 0; i < na && j < nb; i++, j++) {
+		json_object *x = json_object_array_get_idx(a, i), *y = json_object_array_get_idx(b, j);
+		if (strcmp(json_object_get_string(get(x, "role")), "list_item") == 0)
+			items_a++;
+		if (strcmp(json_object_get_string(get(y, "role")), "list_item") == 0)
+			items_b++;
+		if (strcmp(json_object_get_string(get(x, "label")), json_object_get_string(get(y, "label"))))
+			fail_msg("offline differs: '%s' vs '%s'", json_object_get_string(get(x, "label")),
+				 json_object_get_string(get(y, "label")));
+	}
+	assert_true(items_a > 0);
+	json_object_put(a);
+	json_object_put(b);
+	kiosk_stop(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -473,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_idle_reset_wipes),
 		cmocka_unit_test(test_hanging_server),
 		cmocka_unit_test(test_screenshots),
+		cmocka_unit_test(test_offline),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
