@@ -48,8 +48,13 @@ static void frame_round(SDL_Renderer *r, ui_rect u, int rad, int bw, theme_rgba 
 
 static void label_centered(txt *t, int px, int bold, theme_rgba c, const char *s, ui_rect u)
 {
-	int w, h;
+	int w, h, floor_px = px * 6 / 10;
 	txt_size(t, px, bold, s, &w, &h);
+	/* a label a little too long shrinks (to 60%) before it wraps */
+	while (w > u.w - 8 && px * 85 / 100 >= floor_px) {
+		px = px * 85 / 100;
+		txt_size(t, px, bold, s, &w, &h);
+	}
 	if (w > u.w - 8) {
 		/* too long for one line: wrap, centred vertically */
 		int th = txt_wrapped_h(t, px, bold, s, u.w - 8);
