@@ -271,7 +271,8 @@ static void sessions(void)
 		okc(&k, "{\"cmd\": \"wait\", \"id\": \"results.item.0\", \"timeout_ms\": 10000}");
 		okc(&k, "{\"cmd\": \"tap\", \"id\": \"results.item.0\"}");
 		okc(&k, "{\"cmd\": \"wait\", \"id\": \"detail.company\", \"timeout_ms\": 10000}");
-		okc(&k, "{\"cmd\": \"advance\", \"ms\": 111000}");
+		okc(&k, "{\"cmd\": \"advance\", \"ms\": 91000}"); /* the warning */
+		okc(&k, "{\"cmd\": \"advance\", \"ms\": 20000}"); /* its countdown */
 		okc(&k, "{\"cmd\": \"wait\", \"screen\": \"home\", \"timeout_ms\": 2000}");
 		if (s == 10)
 			at10 = rss_kb(k.pid, "VmRSS:");

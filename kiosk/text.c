@@ -6,11 +6,19 @@
 #include "utf8.h"
 
 #define TXT_CACHE 512	 /* rendered strings kept */
-#define TXT_SIZES 16	 /* distinct pixel sizes open at once */
+/* Rendered strings are full ARGB surfaces in the software renderer: a result's
+ * title alone can be 200 KiB. The cache is bounded by bytes, not only count. */
+#define TXT_CACHE_BYTES (12u << 20)
+#define TXT_METRICS 1024 /* measured strings remembered */
 
-struct txt_font {
-	int px, bold;
-	TTF_Font *f;
+/* One FreeType face per weight, resized on demand: a CJK face costs ~10 MiB of
+ * parsed tables, and a face per pixel size took the kiosk past 300 MiB. The string
+ * texture cache and the metrics cache mean resizing (which flushes SDL_ttf's glyph
+ * cache) happens only on a miss. */
+struct txt_metric {
+	unsigned long hash;
+	size_t len;
+	int px, bold, w, h;
 };
 
 struct txt_entry {
@@ -27,9 +35,21 @@ struct txt {
 	SDL_Renderer *r;
 	char path[256], bold_path[256];
 	int face, bold_face;
-	struct txt_font fonts[TXT_SIZES];
-	int nfonts;
+	TTF_Font *f[2];
+	int f_px[2];
+	struct txt_metric metrics[TXT_METRICS];
+	struct {
+		int px, skip;
+	} skips[16];
+	struct txt_wrapc {
+		unsigned long hash;
+		size_t len;
+		int px, bold, width, n;
+		int starts[TXT_MAX_LINES], ends[TXT_MAX_LINES];
+		unsigned long used;
+	} wraps[32];
 	struct txt_entry cache[TXT_CACHE];
+	size_t bytes;
 	unsigned long tick, hits, misses;
 };
 
@@ -79,17 +99,17 @@ txt *txt_create(SDL_Renderer *r, char *err, size_t errlen)
 	return NULL;
 }
 
+static void evict(txt *t, struct txt_entry *e);
+
 void txt_destroy(txt *t)
 {
 	if (!t)
 		return;
-	for (int i = 0; i < TXT_CACHE; i++) {
-		if (t->cache[i].tex)
-			SDL_DestroyTexture(t->cache[i].tex);
-		free(t->cache[i].s);
-	}
-	for (int i = 0; i < t->nfonts; i++)
-		TTF_CloseFont(t->fonts[i].f);
+	for (int i = 0; i < TXT_CACHE; i++)
+		evict(t, &t->cache[i]);
+	for (int i = 0; i < 2; i++)
+		if (t->f[i])
+			TTF_CloseFont(t->f[i]);
 	free(t);
 }
 
@@ -100,37 +120,50 @@ const char *txt_font_path(const txt *t)
 
 static TTF_Font *font(txt *t, int px, int bold)
 {
-	TTF_Font *f;
-	for (int i = 0; i < t->nfonts; i++)
-		if (t->fonts[i].px == px && t->fonts[i].bold == bold)
-			return t->fonts[i].f;
-	if (t->nfonts == TXT_SIZES) {
-		/* Sizes change only with the theme; start over rather than grow. */
-		for (int i = 0; i < t->nfonts; i++)
-			TTF_CloseFont(t->fonts[i].f);
-		t->nfonts = 0;
+	int i = bold ? 1 : 0;
+	if (!t->f[i]) {
+		t->f[i] = TTF_OpenFontIndex(bold ? t->bold_path : t->path, px,
+					    bold ? t->bold_face : t->face);
+		if (!t->f[i])
+			die("font %s vanished: %s", t->path, TTF_GetError());
+		TTF_SetFontHinting(t->f[i], TTF_HINTING_LIGHT);
+		t->f_px[i] = px;
+	} else if (t->f_px[i] != px) {
+		TTF_SetFontSize(t->f[i], px);
+		t->f_px[i] = px;
 	}
-	f = TTF_OpenFontIndex(bold ? t->bold_path : t->path, px, bold ? t->bold_face : t->face);
-	if (!f)
-		die("font %s vanished: %s", t->path, TTF_GetError());
-	TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
-	t->fonts[t->nfonts++] = (struct txt_font){px, bold, f};
-	return f;
+	return t->f[i];
 }
+
+static unsigned long hash_str(const char *s);
 
 void txt_size(txt *t, int px, int bold, const char *s, int *w, int *h)
 {
+	unsigned long hs = hash_str(s);
+	size_t len = strlen(s);
+	struct txt_metric *m = &t->metrics[(hs ^ (unsigned long)px * 31 ^ (unsigned long)bold) % TXT_METRICS];
+	if (m->hash == hs && m->len == len && m->px == px && m->bold == bold) {
+		*w = m->w;
+		*h = m->h;
+		return;
+	}
 	if (!*s) {
 		*w = 0;
 		*h = TTF_FontHeight(font(t, px, bold));
-		return;
+	} else {
+		TTF_SizeUTF8(font(t, px, bold), s, w, h);
 	}
-	TTF_SizeUTF8(font(t, px, bold), s, w, h);
+	*m = (struct txt_metric){hs, len, px, bold, *w, *h};
 }
 
 int txt_line_h(txt *t, int px)
 {
-	return TTF_FontLineSkip(font(t, px, 0));
+	int slot = px % 16;
+	if (t->skips[slot].px != px) {
+		t->skips[slot].px = px;
+		t->skips[slot].skip = TTF_FontLineSkip(font(t, px, 0));
+	}
+	return t->skips[slot].skip;
 }
 
 static unsigned long hash_str(const char *s)
@@ -139,6 +172,18 @@ static unsigned long hash_str(const char *s)
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211UL;
 	return h;
+}
+
+static void evict(txt *t, struct txt_entry *e)
+{
+	if (!e->tex)
+		return;
+	SDL_DestroyTexture(e->tex);
+	t->bytes -= (size_t)e->w * (size_t)e->h * 4;
+	free(e->s);
+	e->tex = NULL;
+	e->s = NULL;
+	e->used = 0;
 }
 
 static struct txt_entry *lookup(txt *t, int px, int bold, theme_rgba c, const char *s)
@@ -161,20 +206,32 @@ static struct txt_entry *lookup(txt *t, int px, int bold, theme_rgba c, const ch
 						   (SDL_Color){c.r, c.g, c.b, c.a});
 	if (!surf)
 		return NULL;
-	if (victim->tex)
-		SDL_DestroyTexture(victim->tex);
-	free(victim->s);
+	size_t need = (size_t)surf->w * (size_t)surf->h * 4;
+	evict(t, victim);
+	/* over budget: drop the least recently used until it fits */
+	while (t->bytes + need > TXT_CACHE_BYTES) {
+		struct txt_entry *old = NULL;
+		for (int i = 0; i < TXT_CACHE; i++)
+			if (t->cache[i].tex && (!old || t->cache[i].used < old->used))
+				old = &t->cache[i];
+		if (!old)
+			break;
+		evict(t, old);
+	}
 	victim->tex = SDL_CreateTextureFromSurface(t->r, surf);
 	victim->w = surf->w;
 	victim->h = surf->h;
 	SDL_FreeSurface(surf);
+	if (!victim->tex)
+		return NULL;
+	t->bytes += need;
 	victim->hash = h;
 	victim->px = px;
 	victim->bold = bold;
 	victim->c = c;
 	victim->s = xstrdup(s);
 	victim->used = ++t->tick;
-	return victim->tex ? victim : NULL;
+	return victim;
 }
 
 void txt_draw(txt *t, int px, int bold, theme_rgba c, const char *s, int x, int y)
@@ -199,7 +256,8 @@ static int bytes_of_chars(const char *s, int len, int n)
 	return i;
 }
 
-int txt_wrap(txt *t, int px, int bold, const char *s, int width, int *starts, int *ends, int max)
+static int wrap_uncached(txt *t, int px, int bold, const char *s, int width, int *starts,
+			 int *ends, int max)
 {
 	TTF_Font *f = font(t, px, bold);
 	int n = 0, len = (int)strlen(s), pos = 0;
@@ -239,6 +297,39 @@ int txt_wrap(txt *t, int px, int bold, const char *s, int width, int *starts, in
 		pos = pend + 1;
 	}
 	free(para);
+	return n;
+}
+
+int txt_wrap(txt *t, int px, int bold, const char *s, int width, int *starts, int *ends, int max)
+{
+	unsigned long h = hash_str(s);
+	size_t len = strlen(s);
+	struct txt_wrapc *victim = &t->wraps[0];
+	int n;
+	for (int i = 0; i < 32; i++) {
+		struct txt_wrapc *w = &t->wraps[i];
+		if (w->used && w->hash == h && w->len == len && w->px == px && w->bold == bold &&
+		    w->width == width) {
+			n = w->n < max ? w->n : max;
+			memcpy(starts, w->starts, (size_t)n * sizeof(int));
+			memcpy(ends, w->ends, (size_t)n * sizeof(int));
+			w->used = ++t->tick;
+			return n;
+		}
+		if (w->used < victim->used)
+			victim = w;
+	}
+	victim->n = wrap_uncached(t, px, bold, s, width, victim->starts, victim->ends,
+				  TXT_MAX_LINES);
+	victim->hash = h;
+	victim->len = len;
+	victim->px = px;
+	victim->bold = bold;
+	victim->width = width;
+	victim->used = ++t->tick;
+	n = victim->n < max ? victim->n : max;
+	memcpy(starts, victim->starts, (size_t)n * sizeof(int));
+	memcpy(ends, victim->ends, (size_t)n * sizeof(int));
 	return n;
 }
 

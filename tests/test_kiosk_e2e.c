@@ -279,9 +279,9 @@ static void test_search_to_detail(void **s)
 	json_object_put(tree);
 	/* back goes to the results, home to the start */
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"nav.back\"}");
-	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"results\", \"timeout_ms\": 1000}");
+	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"results\", \"timeout_ms\": 5000}");
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"nav.home\"}");
-	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"home\", \"timeout_ms\": 1000}");
+	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"home\", \"timeout_ms\": 5000}");
 	/* a malformed line gets an error and changes nothing */
 	json_object *o = cmd(&k, "this is not json");
 	assert_false(json_object_get_boolean(get(o, "ok")));
@@ -313,12 +313,12 @@ static void test_idle_reset_wipes(void **s)
 	assert_null(n);
 	json_object_put(tree);
 	ok(&k, "{\"cmd\": \"advance\", \"ms\": 2000}");
-	ok(&k, "{\"cmd\": \"wait\", \"id\": \"idle.dialog\", \"timeout_ms\": 1000}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"idle.dialog\", \"timeout_ms\": 5000}");
 	o = cmd(&k, "{\"cmd\": \"state\"}");
 	assert_non_null(get(o, "session"));
 	json_object_put(o);
 	ok(&k, "{\"cmd\": \"advance\", \"ms\": 20000}");
-	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"home\", \"timeout_ms\": 1000}");
+	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"home\", \"timeout_ms\": 5000}");
 	o = cmd(&k, "{\"cmd\": \"state\"}");
 	assert_null(get(o, "session"));
 	json_object_put(o);
@@ -456,7 +456,7 @@ static void screens(const char *size, const char *orient)
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"nav.language\"}");
 	shot(&k, orient, "booking-en");
 	ok(&k, "{\"cmd\": \"advance\", \"ms\": 95000}");
-	ok(&k, "{\"cmd\": \"wait\", \"id\": \"idle.dialog\", \"timeout_ms\": 1000}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"idle.dialog\", \"timeout_ms\": 5000}");
 	shot(&k, orient, "idle");
 	kiosk_stop(&k);
 }
