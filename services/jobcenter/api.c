@@ -218,6 +218,136 @@ static void h_changes(void *a, srv_req *req, srv_resp *resp)
 	srv_resp_json(resp, 200, o);
 }
 
+/* ---- counselling ---- */
+
+static void h_topics(void *a, srv_req *req, srv_resp *resp)
+{
+	char err[256];
+	json_object *o;
+	(void)a;
+	if (no_params(req, resp) < 0)
+		return;
+	if (bk_topics_json(req->db, &o, err, sizeof(err)) < 0)
+		return db_error(resp, -1, "topics", err);
+	srv_resp_json(resp, 200, o);
+}
+
+static void h_counselors(void *a, srv_req *req, srv_resp *resp)
+{
+	char err[256];
+	json_object *o;
+	(void)a;
+	if (no_params(req, resp) < 0)
+		return;
+	if (bk_counselors_json(req->db, &o, err, sizeof(err)) < 0)
+		return db_error(resp, -1, "counselors", err);
+	srv_resp_json(resp, 200, o);
+}
+
+static void h_slots(void *a, srv_req *req, srv_resp *resp)
+{
+	const char *from = NULL, *to = NULL, *topic = NULL, *counselor = NULL;
+	char err[256];
+	int d0, d1, rc;
+	json_object *o;
+	(void)a;
+	for (int i = 0; i < req->nparams; i++) {
+		const char *k = req->params[i].key, *v = req->params[i].value;
+		const char **dst = strcmp(k, "from") == 0	     ? &from
+				   : strcmp(k, "to") == 0	     ? &to
+				   : strcmp(k, "topic") == 0	     ? &topic
+				   : strcmp(k, "counselor") == 0 ? &counselor
+							       : NULL;
+		if (!dst || *dst) {
+			snprintf(err, sizeof(err), "unknown or repeated parameter '%.40s'", k);
+			srv_resp_error(resp, 400, err);
+			return;
+		}
+		*dst = v;
+	}
+	if (!from || !to || kdate_parse(from, &d0) < 0 || kdate_parse(to, &d1) < 0) {
+		srv_resp_error(resp, 400, "from and to (YYYY-MM-DD) are required");
+		return;
+	}
+	if (d1 < d0 || d1 - d0 + 1 > 31) {
+		srv_resp_error(resp, 400, "from..to must be 1 to 31 days");
+		return;
+	}
+	rc = bk_slots_json(req->db, d0, d1, topic, counselor, time(NULL), &o, err, sizeof(err));
+	if (rc == -2) {
+		srv_resp_error(resp, 400, err);
+		return;
+	}
+	if (rc < 0)
+		return db_error(resp, rc, "slots", err);
+	srv_resp_json(resp, 200, o);
+	resp->etag[0] = '\0'; /* availability changes with every booking */
+}
+
+static void h_book(void *a, srv_req *req, srv_resp *resp)
+{
+	api_app *app = a;
+	const char *ct = srv_req_header(req, "Content-Type");
+	char err[256];
+	int status;
+	if (req->nparams) {
+		srv_resp_error(resp, 400, "POST /v1/bookings takes no query parameters");
+		return;
+	}
+	if (ct && strncasecmp(ct, "application/json", 16) != 0) {
+		srv_resp_error(resp, 415, "the body must be application/json");
+		return;
+	}
+	if (bk_book(req->db, &app->booking, req->kiosk_token, srv_req_header(req, "Idempotency-Key"),
+		    req->body, req->body_len, time(NULL), &status, &resp->body, err,
+		    sizeof(err)) < 0)
+		return db_error(resp, -1, "book", err);
+	resp->status = status;
+	resp->etag[0] = '\0';
+}
+
+static void lookup(void *a, srv_req *req, srv_resp *resp, int del)
+{
+	api_app *app = a;
+	const char *last4 = NULL;
+	char err[256];
+	int status, retry;
+	for (int i = 0; i < req->nparams; i++) {
+		if (strcmp(req->params[i].key, "phone_last4") == 0 && !last4) {
+			last4 = req->params[i].value;
+		} else {
+			snprintf(err, sizeof(err), "unknown or repeated parameter '%.40s'",
+				 req->params[i].key);
+			srv_resp_error(resp, 400, err);
+			return;
+		}
+	}
+	if (!last4 || strlen(last4) != 4 || strspn(last4, "0123456789") != 4) {
+		srv_resp_error(resp, 400, "phone_last4 (4 digits) is required");
+		return;
+	}
+	if (!req->path_arg || strlen(req->path_arg) > 16) {
+		srv_resp_error(resp, 404, "no such booking");
+		return;
+	}
+	if (bk_lookup(req->db, &app->booking, req->kiosk_token, req->path_arg, last4, del, time(NULL),
+		      &status, &retry, &resp->body, err, sizeof(err)) < 0)
+		return db_error(resp, -1, "lookup", err);
+	resp->status = status;
+	resp->retry_after = retry;
+	resp->etag[0] = '\0';
+}
+
+static void h_booking_get(void *a, srv_req *req, srv_resp *resp)
+{
+	lookup(a, req, resp, 0);
+}
+
+static void h_booking_delete(void *a, srv_req *req, srv_resp *resp)
+{
+	lookup(a, req, resp, 1);
+}
+
 static const srv_route routes[] = {
 	{"GET", "/v1/health", 0, h_health},
 	{"GET", "/v1/regions", 1, h_regions},
@@ -225,6 +355,12 @@ static const srv_route routes[] = {
 	{"GET", "/v1/jobs", 1, h_jobs},
 	{"GET", "/v1/jobs/changes", 1, h_changes},
 	{"GET", "/v1/jobs/*", 1, h_job},
+	{"GET", "/v1/topics", 1, h_topics},
+	{"GET", "/v1/counselors", 1, h_counselors},
+	{"GET", "/v1/slots", 1, h_slots},
+	{"POST", "/v1/bookings", 1, h_book},
+	{"GET", "/v1/bookings/*", 1, h_booking_get},
+	{"DELETE", "/v1/bookings/*", 1, h_booking_delete},
 };
 
 const srv_route *api_routes(size_t *n)

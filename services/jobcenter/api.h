@@ -6,6 +6,7 @@
 #ifndef JC_API_H
 #define JC_API_H
 
+#include "booking.h"
 #include "rcache.h"
 #include "server.h"
 #include "store.h"
@@ -14,6 +15,7 @@ typedef struct api_app {
 	store *st;
 	rcache *cache;
 	int today; /* Seoul day number to use as "today", or -1 for the real date */
+	bk_opts booking;
 } api_app;
 
 /* The routes, in matching order; *n receives the count. */

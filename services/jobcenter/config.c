@@ -18,6 +18,9 @@ void cfg_init(cfg *c)
 	c->w24_regions = xstrdup("29110|29140|29155|29170|29200");
 	c->w24_interval_min = 60;
 	c->w24_max_details = 200;
+	c->max_upcoming = 2;
+	c->retention_days = 90;
+	c->location = xstrdup("광주 서구 청년일자리지원센터 상담실 (서구청 별관 2층)");
 }
 
 void cfg_release(cfg *c)
@@ -32,6 +35,7 @@ void cfg_release(cfg *c)
 		free(c->w24_key);
 	}
 	free(c->w24_regions);
+	free(c->location);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -125,6 +129,12 @@ int cfg_load_file(cfg *c, const char *path, char *err, size_t errlen)
 			rc = json_int(val, &c->threads, key, 0, 256, err, errlen);
 		else if (strcmp(key, "cache_mb") == 0)
 			rc = json_int(val, &c->cache_mb, key, 0, 4096, err, errlen);
+		else if (strcmp(key, "max_upcoming") == 0)
+			rc = json_int(val, &c->max_upcoming, key, 1, 100, err, errlen);
+		else if (strcmp(key, "retention_days") == 0)
+			rc = json_int(val, &c->retention_days, key, 1, 3650, err, errlen);
+		else if (strcmp(key, "location") == 0)
+			rc = json_str(val, &c->location, key, err, errlen);
 		else if (strcmp(key, "log_level") == 0) {
 			enum log_level lv;
 			rc = json_str(val, &c->log_level, key, err, errlen);

@@ -27,6 +27,9 @@ typedef struct cfg {
 	char *w24_regions;
 	int w24_interval_min;
 	int w24_max_details;
+	int max_upcoming;	/* bookings per phone number */
+	int retention_days;	/* names and phones kept after the session */
+	char *location;		/* where sessions take place, shown to the person */
 } cfg;
 
 void cfg_init(cfg *c);

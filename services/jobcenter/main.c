@@ -181,6 +181,7 @@ static int cmd_serve(struct cli *cl)
 	app.st = st;
 	app.cache = cache;
 	app.today = cl->c.today;
+	app.booking = (bk_opts){cl->c.max_upcoming, cl->c.retention_days, cl->c.location};
 	srv_options opt = {cl->c.listen, threads, 64 * 1024, 8 * 1024};
 	if (srv_start(&opt, routes, nroutes, &app, st, &sv, err, sizeof(err)) < 0) {
 		rcache_destroy(cache);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "booking.h"
 #include "jobdb.h"
 #include "kdate.h"
 #include "log.h"
@@ -80,8 +81,14 @@ static void *maint_main(void *arg)
 		}
 		if (now >= next_prune) {
 			sqlite3 *db = store_acquire(s->st);
+			bk_opts bo = {s->c->max_upcoming, s->c->retention_days, s->c->location};
+			int purged = 0;
 			if (jobdb_prune_deletes(db, now - SCHED_PRUNE_DAYS * 86400, err, sizeof(err)) < 0)
 				log_warn("prune", "error=\"%s\"", err);
+			if (bk_purge(db, &bo, now, &purged, err, sizeof(err)) < 0)
+				log_warn("purge", "error=\"%s\"", err);
+			else if (purged)
+				log_info("purge", "records=%d", purged);
 			store_release(s->st, db);
 			next_prune = now + 3600;
 		}

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "jobdb.h"
+#include "booking.h"
 #include "refdata.h"
 
 struct store {
@@ -113,7 +114,7 @@ int store_open(const char *dir, int pool, store **out, char *err, size_t errlen)
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
 	    jobdb_schema(db, err, errlen) < 0 ||
 	    sqlite3_exec(db, service_schema, NULL, NULL, NULL) != SQLITE_OK ||
-	    ref_install(db, err, errlen) < 0 ||
+	    bk_schema(db, err, errlen) < 0 || ref_install(db, err, errlen) < 0 ||
 	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		if (!err[0])
 			snprintf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(db));
