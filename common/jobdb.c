@@ -107,10 +107,6 @@ int jobdb_connect(sqlite3 *db, char *err, size_t errlen)
 		return JOBDB_EDB;
 	}
 	sqlite3_busy_timeout(db, 5000);
-	/* Searches touch the FTS index and job_facets all over: keep them in memory
-	 * (mmap avoids a read() per page; the cache holds what mmap cannot). */
-	sqlite3_exec(db, "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-32768;", NULL, NULL,
-		     NULL);
 	return JOBDB_OK;
 }
 

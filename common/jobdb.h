@@ -28,8 +28,9 @@ enum jobdb_err {
 	JOBDB_EFULL = -5,     /* disk full */
 };
 
-/* Registers the tokenizer and sets per-connection pragmas (foreign keys, busy
- * timeout). Call once for every connection that uses this module. */
+/* Registers the tokenizer and sets the busy timeout. Call once for every
+ * connection that uses this module. Memory settings (page cache, mmap) are the
+ * caller's: a server and a kiosk want different ones. */
 int jobdb_connect(sqlite3 *db, char *err, size_t errlen) WUR;
 
 /* Creates the tables and indexes when missing (idempotent). */

@@ -54,7 +54,11 @@ static int try_open(const char *path, sqlite3 **out)
 		goto out;
 	if (jobdb_connect(db, err, sizeof(err)) < 0)
 		goto out;
-	sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
+	/* A kiosk has little memory: no mmap (its pages would count as the kiosk's),
+	 * a 4 MiB page cache per connection; the OS page cache does the rest. */
+	sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=0;"
+			 " PRAGMA cache_size=-4096;",
+		     NULL, NULL, NULL);
 	/* quick_check reads every page's structure: a torn or foreign file fails here */
 	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK)
 		goto out;
