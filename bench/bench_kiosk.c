@@ -331,17 +331,17 @@ int main(int argc, char **argv)
 				break;
 			usleep(250000);
 		}
-		char logp[300], line[512], cmdl[400];
+		char logp[300], sl[512], cmdl[400];
 		snprintf(logp, sizeof(logp), "%s.log", sockpath);
 		snprintf(cmdl, sizeof(cmdl), "grep 'event=sync ok=1' %s | head -1", logp);
 		FILE *lp = popen(cmdl, "r");
-		line[0] = '\0';
-		if (lp && fgets(line, sizeof(line), lp))
-			line[strcspn(line, "\n")] = '\0';
+		sl[0] = 0;
+		if (lp && fgets(sl, sizeof(sl), lp))
+			sl[strcspn(sl, "\n")] = 0;
 		if (lp)
 			pclose(lp);
 		printf("full sync of the offline cache: ready after %.1f s; %s\n",
-		       (mono_ms() - t0) / 1000, strstr(line, "upserts") ? strstr(line, "upserts") : line);
+		       (mono_ms() - t0) / 1000, strstr(sl, "upserts") ? strstr(sl, "upserts") : sl);
 	}
 	search_latency(&k);
 	fling(&k);

@@ -559,6 +559,8 @@ static void on_codes(app *a, net_result *r, int regions)
 
 static void on_net(app *a, net_result *r)
 {
+	log_debug("net_result", "kind=%d tag=%u want=%u status=%ld local=%d", r->kind, r->tag,
+		  r->kind == NET_SEARCH ? a->search_tag : a->detail_tag, r->status, r->local);
 	int ok = r->err == NET_OK && r->status > 0 && r->status < 500;
 	if (!r->local) {
 		a->online = ok;

@@ -42,12 +42,14 @@ static int mkdir_p(const char *dir)
 	return mkdir(tmp, 0700) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* 0: open; -1: the file is damaged or not a database (move it aside); -2: it could
+ * not be checked now (busy, I/O): leave it alone and try again later. */
 static int try_open(const char *path, sqlite3 **out)
 {
 	sqlite3 *db = NULL;
 	char err[256];
-	sqlite3_stmt *st;
-	int ok = 0;
+	sqlite3_stmt *st = NULL;
+	int rc, ret = -2;
 
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK)
@@ -56,39 +58,55 @@ static int try_open(const char *path, sqlite3 **out)
 		goto out;
 	/* A kiosk has little memory: no mmap (its pages would count as the kiosk's),
 	 * a 4 MiB page cache per connection; the OS page cache does the rest. */
-	sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=0;"
-			 " PRAGMA cache_size=-4096;",
-		     NULL, NULL, NULL);
-	/* quick_check reads every page's structure: a torn or foreign file fails here */
-	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	ok = sqlite3_step(st) == SQLITE_ROW &&
-	     strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
-	sqlite3_finalize(st);
-	if (!ok)
-		goto out;
-	/* The schema is written once per version: two workers open the file at start
-	 * and must not queue behind each other's schema writes. */
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
-		ok = 0;
+	rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=0;"
+			      " PRAGMA cache_size=-4096;",
+			  NULL, NULL, NULL);
+	if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) {
+		ret = -1;
 		goto out;
 	}
-	int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_finalize(st);
-	if (version == CACHE_SCHEMA_VERSION)
+	/* quick_check reads every page's structure: a torn or foreign file fails here */
+	rc = sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT || sqlite3_errcode(db) == SQLITE_NOTADB ||
+	    sqlite3_errcode(db) == SQLITE_CORRUPT ||
+	    (rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0)) {
+		ret = -1;
 		goto out;
-	ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
-	     jobdb_schema(db, err, sizeof(err)) == 0 &&
-	     sqlite3_exec(db, meta_sql, NULL, NULL, NULL) == SQLITE_OK &&
-	     sqlite3_exec(db, "PRAGMA user_version = " CACHE_SCHEMA_VERSION_S, NULL, NULL, NULL) ==
-		     SQLITE_OK &&
-	     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
-	if (!ok)
+	}
+	if (rc != SQLITE_ROW)
+		goto out; /* busy or I/O: not a verdict on the file */
+	sqlite3_finalize(st);
+	st = NULL;
+	/* The schema is written once per version: two workers open the file at start
+	 * and must not queue behind each other's schema writes. */
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (version == CACHE_SCHEMA_VERSION) {
+		ret = 0;
+		goto out;
+	}
+	if (version < 0)
+		goto out;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
+	    jobdb_schema(db, err, sizeof(err)) == 0 &&
+	    sqlite3_exec(db, meta_sql, NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_exec(db, "PRAGMA user_version = " CACHE_SCHEMA_VERSION_S, NULL, NULL, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+		ret = 0;
+	} else {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	}
 out:
-	if (!ok) {
+	sqlite3_finalize(st);
+	if (ret < 0) {
 		sqlite3_close(db);
-		return -1;
+		return ret;
 	}
 	*out = db;
 	return 0;
@@ -104,9 +122,14 @@ cache *cache_open(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "cache dir %s: %s", dir, strerror(errno));
 		goto fail;
 	}
-	if (try_open(c->path, &c->db) == 0)
+	int rc = try_open(c->path, &c->db);
+	if (rc == 0)
 		return c;
-	/* Corrupt, foreign or unreadable: keep it for inspection, start afresh. */
+	if (rc == -2) {
+		snprintf(err, errlen, "cache %s is busy or unreadable now", c->path);
+		goto fail;
+	}
+	/* Corrupt or foreign: keep it for inspection, start afresh. */
 	{
 		char aside[1200], wal[1100];
 		snprintf(aside, sizeof(aside), "%s.corrupt-%ld", c->path, (long)time(NULL));

@@ -49,6 +49,7 @@ void kconf_release(kconf *c)
 	free(c->language);
 	free(c->control);
 	free(c->touch_calibration);
+	free(c->log_level);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -84,6 +85,8 @@ static int load_file(kconf *c, const char *path, char *err, size_t errlen)
 			s = &c->language;
 		else if (strcmp(key, "touch_calibration") == 0)
 			s = &c->touch_calibration;
+		else if (strcmp(key, "log_level") == 0)
+			s = &c->log_level;
 		else if (strcmp(key, "idle_timeout_s") == 0)
 			i = &c->idle_timeout_s;
 		else if (strcmp(key, "idle_countdown_s") == 0)

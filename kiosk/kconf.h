@@ -28,6 +28,7 @@ typedef struct kconf {
 	int connect_timeout_s;
 	int request_timeout_s;
 	int sync_interval_s;	/* incremental sync of the offline cache, kiosk clock */
+	char *log_level;	/* "debug", "info" (default), "warn", "error" */
 } kconf;
 
 void kconf_init(kconf *c);

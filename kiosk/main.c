@@ -59,6 +59,11 @@ int main(int argc, char **argv)
 		return rc > 0 ? 0 : fail(err, NULL) + 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	if (cfg.log_level) {
+		enum log_level lv;
+		if (log_parse_level(cfg.log_level, &lv) == 0)
+			log_set_level(lv);
+	}
 	SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
 	SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
 	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "0");

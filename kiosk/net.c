@@ -87,7 +87,6 @@ static void *worker(void *arg)
 	if (n->auth)
 		hdr = curl_slist_append(hdr, n->auth);
 	cache *local = NULL;
-	int local_failed = 0;
 	for (;;) {
 		struct net_req *q;
 		struct dl d;
@@ -117,12 +116,10 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&n->mu);
 
 		/* From the offline cache when it is complete. */
-		if (n->cache_dir && !local && !local_failed) {
+		if (n->cache_dir && !local) {
 			char err[256];
-			if (!(local = cache_open(n->cache_dir, err, sizeof(err)))) {
-				log_warn("cache", "error=\"%s\"", err);
-				local_failed = 1;
-			}
+			if (!(local = cache_open(n->cache_dir, err, sizeof(err))))
+				log_warn("cache", "error=\"%s\"", err); /* tried again next time */
 		}
 		if (local && cache_ready(local)) {
 			const char *path = q->url + strlen(n->base) + 1;
@@ -142,6 +139,8 @@ static void *worker(void *arg)
 				r->local = 1;
 				r->ms = util_now_ms() - t0;
 				r->body = buf_detach(&body, &r->len);
+				log_debug("net_local", "kind=%d tag=%u status=%ld ms=%.1f", r->kind, r->tag,
+					  r->status, r->ms);
 				free(q->url);
 				free(q);
 				post(n, r);
@@ -273,8 +272,9 @@ unsigned net_get(net *n, int kind, const char *path)
 	buf_printf(&b, "%s/%s", n->base, path);
 	q->url = buf_detach(&b, NULL);
 	q->kind = kind;
+	unsigned tag;
 	pthread_mutex_lock(&n->mu);
-	q->tag = ++n->next_tag;
+	tag = q->tag = ++n->next_tag;
 	q->gen = n->gen[kind];
 	if (n->tail)
 		n->tail->next = q;
@@ -283,7 +283,7 @@ unsigned net_get(net *n, int kind, const char *path)
 	n->tail = q;
 	pthread_cond_signal(&n->cv);
 	pthread_mutex_unlock(&n->mu);
-	return q->tag;
+	return tag; /* not q->tag: the worker may have answered and freed q by now */
 }
 
 void net_cancel(net *n, int kind)

@@ -95,7 +95,7 @@ static void write_config(const char *path, int port, int timeout_s, const char *
 	assert_non_null(f);
 	fprintf(f, "{\"api_url\": \"http://127.0.0.1:%d/\", \"device_token\": \"%s\", "
 		   "\"kiosk_id\": \"k-e2e\", \"cache_dir\": \"%s/%s\", \"language\": \"ko\", "
-		   "\"request_timeout_s\": %d}\n",
+		   "\"request_timeout_s\": %d, \"log_level\": \"debug\"}\n",
 		port, token, dir, cache, timeout_s);
 	fclose(f);
 }
@@ -135,7 +135,7 @@ static void kiosk_stop(struct kiosk *k)
 	fclose(k->in);
 	close(k->fd);
 	kill(k->pid, SIGTERM);
-	for (int i = 0; i < 100 && waitpid(k->pid, &status, WNOHANG) == 0; i++)
+	for (int i = 0; i < 250 && waitpid(k->pid, &status, WNOHANG) == 0; i++)
 		usleep(20000);
 	kill(k->pid, SIGKILL);
 	waitpid(k->pid, NULL, 0);
