@@ -24,90 +24,25 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "testutil.h"
 
 static char data_dir[64];
 static char token[128];
 static int port;
 static pid_t server;
 
-/* Runs the jobcenter CLI with args, returns its exit status; stdout into out. */
-static int run_cli(buf *out, const char *const *args)
-{
-	int pfd[2], status;
-	pid_t pid;
-	char chunk[4096];
-	ssize_t n;
-	const char *argv[32];
-	int k = 0;
 
-	argv[k++] = JOBCENTER_BIN;
-	while (*args && k < 31)
-		argv[k++] = *args++;
-	argv[k] = NULL;
-	assert_int_equal(pipe(pfd), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		close(pfd[0]);
-		close(pfd[1]);
-		execv(JOBCENTER_BIN, (char *const *)argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while ((n = read(pfd[0], chunk, sizeof(chunk))) > 0)
-		if (out)
-			buf_add(out, chunk, (size_t)n);
-	close(pfd[0]);
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static void start_server(void)
-{
-	int pfd[2];
-	char line[256];
-	FILE *f;
-	assert_int_equal(pipe(pfd), 0);
-	server = fork();
-	assert_true(server >= 0);
-	if (server == 0) {
-		dup2(pfd[1], 1);
-		close(pfd[0]);
-		close(pfd[1]);
-		execl(JOBCENTER_BIN, JOBCENTER_BIN, "serve", "--listen", "127.0.0.1:0", "--data",
-		      data_dir, "--threads", "2", "--log-level", "warn", (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[1]);
-	f = fdopen(pfd[0], "r");
-	assert_non_null(fgets(line, sizeof(line), f));
-	char *p = strstr(line, "http://127.0.0.1:");
-	assert_non_null(p);
-	port = (int)strtol(p + strlen("http://127.0.0.1:"), NULL, 10);
-	assert_true(port > 0);
-	fclose(f);
-}
 
 static int group_setup(void **state)
 {
-	buf out;
 	(void)state;
-	snprintf(data_dir, sizeof(data_dir), "/tmp/jc-test-XXXXXX");
-	assert_non_null(mkdtemp(data_dir));
-	assert_int_equal(run_cli(NULL, (const char *const[]){"sample", "--data", data_dir,
-							      "--jobs", "500", "--seed", "3",
-							      NULL}),
+	tu_tempdir(data_dir, "jc-test");
+	assert_int_equal(tu_cli(NULL, (const char *const[]){"sample", "--data", data_dir,
+							     "--jobs", "500", "--seed", "3",
+							     NULL}),
 			 0);
-	buf_init(&out);
-	assert_int_equal(run_cli(&out, (const char *const[]){"token", "issue", "--data", data_dir,
-							     "--kiosk", "k-test", NULL}),
-			 0);
-	assert_true(out.len > 10 && out.len < sizeof(token));
-	memcpy(token, out.data, out.len);
-	token[strcspn(token, "\n")] = '\0';
-	buf_release(&out);
-	start_server();
+	tu_token(data_dir, "k-test", token);
+	port = tu_serve(data_dir, 0, &server);
 	return 0;
 }
 
@@ -590,7 +525,7 @@ static void test_import_while_serving(void **s)
 {
 	resp r;
 	(void)s;
-	assert_int_equal(run_cli(NULL, (const char *const[]){"import", "work24", "--data", data_dir,
+	assert_int_equal(tu_cli(NULL, (const char *const[]){"import", "work24", "--data", data_dir,
 							      "--file",
 							      FIXTURES "/work24/work24_list_sample_2026-10-01.xml",
 							      "--file",
@@ -598,7 +533,7 @@ static void test_import_while_serving(void **s)
 							      NULL}),
 			 0);
 	/* an error body is an invalid file: non-zero exit, nothing imported */
-	assert_int_not_equal(run_cli(NULL, (const char *const[]){"import", "work24", "--data",
+	assert_int_not_equal(tu_cli(NULL, (const char *const[]){"import", "work24", "--data",
 								  data_dir, "--file",
 								  FIXTURES "/work24/errors/err_002_invalid_key.xml",
 								  NULL}),
@@ -619,7 +554,7 @@ static void test_revoke_and_shutdown(void **s)
 	resp r;
 	int status = -1;
 	(void)s;
-	assert_int_equal(run_cli(NULL, (const char *const[]){"token", "revoke", "--data", data_dir,
+	assert_int_equal(tu_cli(NULL, (const char *const[]){"token", "revoke", "--data", data_dir,
 							      "--kiosk", "k-test", NULL}),
 			 0);
 	get("/v1/jobs", 1, NULL, &r);

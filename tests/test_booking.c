@@ -24,82 +24,32 @@
 #include "buf.h"
 #include "kdate.h"
 #include "store.h"
+#include "testutil.h"
 
 static char dir[64], token[128];
 static int port;
 static pid_t server;
 
-static int cli(buf *out, const char *const *args)
-{
-	int pfd[2], st;
-	const char *argv[32];
-	int k = 0;
-	char chunk[4096];
-	ssize_t n;
-	pid_t pid;
-	argv[k++] = JOBCENTER_BIN;
-	while (*args)
-		argv[k++] = *args++;
-	argv[k] = NULL;
-	assert_int_equal(pipe(pfd), 0);
-	if ((pid = fork()) == 0) {
-		dup2(pfd[1], 1);
-		close(pfd[0]);
-		execv(JOBCENTER_BIN, (char *const *)argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while ((n = read(pfd[0], chunk, sizeof(chunk))) > 0)
-		if (out)
-			buf_add(out, chunk, (size_t)n);
-	close(pfd[0]);
-	waitpid(pid, &st, 0);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+
+
 
 static void start_server(void)
 {
-	int pfd[2];
-	char line[256];
-	FILE *f;
-	char listen[32];
-	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
-	assert_int_equal(pipe(pfd), 0);
-	if ((server = fork()) == 0) {
-		dup2(pfd[1], 1);
-		execl(JOBCENTER_BIN, JOBCENTER_BIN, "serve", "--listen", listen, "--data", dir,
-		      "--threads", "2", "--log-level", "warn", (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[1]);
-	f = fdopen(pfd[0], "r");
-	assert_non_null(fgets(line, sizeof(line), f));
-	fclose(f);
-	port = (int)strtol(strstr(line, "127.0.0.1:") + 10, NULL, 10);
+	port = tu_serve(dir, port, &server);
 }
 
 static void stop_server(void)
 {
-	int st;
-	kill(server, SIGTERM);
-	waitpid(server, &st, 0);
-	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_int_equal(tu_stop(server), 0);
 }
 
 static int setup(void **s)
 {
-	buf out;
 	(void)s;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	snprintf(dir, sizeof(dir), "/tmp/booking-test-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	assert_int_equal(cli(NULL, (const char *const[]){"sample", "--data", dir, "--jobs", "10", NULL}), 0);
-	buf_init(&out);
-	assert_int_equal(cli(&out, (const char *const[]){"token", "issue", "--data", dir, "--kiosk",
-							 "k-book", NULL}),
-			 0);
-	snprintf(token, sizeof(token), "%.*s", (int)strcspn(out.data, "\n"), out.data);
-	buf_release(&out);
+	tu_tempdir(dir, "booking-test");
+	assert_int_equal(tu_cli(NULL, (const char *const[]){"sample", "--data", dir, "--jobs", "10", NULL}), 0);
+	tu_token(dir, "k-book", token);
 	port = 0;
 	start_server();
 	return 0;

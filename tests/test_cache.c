@@ -23,38 +23,12 @@
 #include "buf.h"
 #include "cache.h"
 #include "kdate.h"
+#include "testutil.h"
 
 static char dir[64], token[128];
 static int port;
 static pid_t server;
 
-static int cli(buf *out, const char *const *args)
-{
-	int pfd[2], st;
-	const char *argv[32];
-	int k = 0;
-	char chunk[4096];
-	ssize_t n;
-	pid_t pid;
-	argv[k++] = JOBCENTER_BIN;
-	while (*args)
-		argv[k++] = *args++;
-	argv[k] = NULL;
-	assert_int_equal(pipe(pfd), 0);
-	if ((pid = fork()) == 0) {
-		dup2(pfd[1], 1);
-		close(pfd[0]);
-		execv(JOBCENTER_BIN, (char *const *)argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while ((n = read(pfd[0], chunk, sizeof(chunk))) > 0)
-		if (out)
-			buf_add(out, chunk, (size_t)n);
-	close(pfd[0]);
-	waitpid(pid, &st, 0);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static size_t on_data(char *p, size_t s, size_t n, void *ud)
 {
@@ -86,35 +60,14 @@ static long http_get(const char *path, buf *out)
 
 static int setup(void **s)
 {
-	buf out;
-	int pfd[2];
-	char line[256];
-	FILE *f;
 	(void)s;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	snprintf(dir, sizeof(dir), "/tmp/cache-test-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	assert_int_equal(cli(NULL, (const char *const[]){"sample", "--data", dir, "--jobs", "2000",
-							 "--seed", "11", NULL}),
+	tu_tempdir(dir, "cache-test");
+	assert_int_equal(tu_cli(NULL, (const char *const[]){"sample", "--data", dir, "--jobs", "2000",
+							    "--seed", "11", NULL}),
 			 0);
-	buf_init(&out);
-	assert_int_equal(cli(&out, (const char *const[]){"token", "issue", "--data", dir, "--kiosk",
-							 "k-cache", NULL}),
-			 0);
-	snprintf(token, sizeof(token), "%.*s", (int)strcspn(out.data, "\n"), out.data);
-	buf_release(&out);
-	assert_int_equal(pipe(pfd), 0);
-	if ((server = fork()) == 0) {
-		dup2(pfd[1], 1);
-		execl(JOBCENTER_BIN, JOBCENTER_BIN, "serve", "--listen", "127.0.0.1:0", "--data", dir,
-		      "--log-level", "warn", (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[1]);
-	f = fdopen(pfd[0], "r");
-	assert_non_null(fgets(line, sizeof(line), f));
-	fclose(f);
-	port = (int)strtol(strstr(line, "127.0.0.1:") + 10, NULL, 10);
+	tu_token(dir, "k-cache", token);
+	port = tu_serve(dir, 0, &server);
 	return 0;
 }
 
@@ -122,8 +75,7 @@ static int teardown(void **s)
 {
 	char c[128];
 	(void)s;
-	kill(server, SIGTERM);
-	waitpid(server, NULL, 0);
+	tu_stop(server);
 	snprintf(c, sizeof(c), "rm -rf %s", dir);
 	curl_global_cleanup();
 	return system(c) == 0 ? 0 : -1;
@@ -242,7 +194,7 @@ static void test_incremental_one_percent(void **s)
 	assert_int_equal(ups + dels, 0);
 	assert_true(bytes < 200);
 	/* the service drops 1% (20) of its listings */
-	assert_int_equal(cli(NULL, (const char *const[]){"sample", "--data", dir, "--jobs", "1980",
+	assert_int_equal(tu_cli(NULL, (const char *const[]){"sample", "--data", dir, "--jobs", "1980",
 							 "--seed", "11", NULL}),
 			 0);
 	bytes = sync_all(k, &ups, &dels);

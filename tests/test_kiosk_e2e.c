@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "testutil.h"
 #include "util.h"
 
 static char dir[64];
@@ -41,53 +42,7 @@ struct kiosk {
 	char sock[128];
 };
 
-static int run_cli(buf *out, const char *const *args)
-{
-	int pfd[2], status;
-	const char *argv[32];
-	int k = 0;
-	char chunk[4096];
-	ssize_t n;
-	pid_t pid;
-	argv[k++] = JOBCENTER_BIN;
-	while (*args)
-		argv[k++] = *args++;
-	argv[k] = NULL;
-	assert_int_equal(pipe(pfd), 0);
-	if ((pid = fork()) == 0) {
-		dup2(pfd[1], 1);
-		close(pfd[0]);
-		execv(JOBCENTER_BIN, (char *const *)argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while ((n = read(pfd[0], chunk, sizeof(chunk))) > 0)
-		if (out)
-			buf_add(out, chunk, (size_t)n);
-	close(pfd[0]);
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
-static int start_service(void)
-{
-	int pfd[2];
-	char line[256];
-	FILE *f;
-	assert_int_equal(pipe(pfd), 0);
-	if ((server = fork()) == 0) {
-		dup2(pfd[1], 1);
-		close(pfd[0]);
-		execl(JOBCENTER_BIN, JOBCENTER_BIN, "serve", "--listen", "127.0.0.1:0", "--data", dir,
-		      "--log-level", "warn", (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[1]);
-	f = fdopen(pfd[0], "r");
-	assert_non_null(fgets(line, sizeof(line), f));
-	fclose(f);
-	return (int)strtol(strstr(line, "127.0.0.1:") + 10, NULL, 10);
-}
 
 static void write_config(const char *path, int port, int timeout_s, const char *cache)
 {
@@ -212,21 +167,14 @@ static void shot(struct kiosk *k, const char *orient, const char *name)
 
 static int group_setup(void **s)
 {
-	buf out;
 	(void)s;
-	snprintf(dir, sizeof(dir), "/tmp/kiosk-e2e-XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	tu_tempdir(dir, "kiosk-e2e");
 	mkdir(ARTIFACTS, 0755);
-	assert_int_equal(run_cli(NULL, (const char *const[]){"sample", "--data", dir, "--jobs", "400",
-							      "--seed", "5", NULL}),
+	assert_int_equal(tu_cli(NULL, (const char *const[]){"sample", "--data", dir, "--jobs", "400",
+							     "--seed", "5", NULL}),
 			 0);
-	buf_init(&out);
-	assert_int_equal(run_cli(&out, (const char *const[]){"token", "issue", "--data", dir,
-							     "--kiosk", "k-e2e", NULL}),
-			 0);
-	snprintf(token, sizeof(token), "%.*s", (int)strcspn(out.data, "\n"), out.data);
-	buf_release(&out);
-	api_port = start_service();
+	tu_token(dir, "k-e2e", token);
+	api_port = tu_serve(dir, 0, &server);
 	return 0;
 }
 

@@ -1,0 +1,95 @@
+#include "testutil.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int tu_cli(buf *out, const char *const *args)
+{
+	int pfd[2], st;
+	const char *argv[32];
+	int k = 0;
+	char chunk[4096];
+	ssize_t n;
+	pid_t pid;
+	argv[k++] = JOBCENTER_BIN;
+	while (*args && k < 31)
+		argv[k++] = *args++;
+	argv[k] = NULL;
+	assert_int_equal(pipe(pfd), 0);
+	if ((pid = fork()) == 0) {
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		close(pfd[1]);
+		execv(JOBCENTER_BIN, (char *const *)argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while ((n = read(pfd[0], chunk, sizeof(chunk))) > 0)
+		if (out)
+			buf_add(out, chunk, (size_t)n);
+	close(pfd[0]);
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+void tu_tempdir(char *dir, const char *prefix)
+{
+	snprintf(dir, 64, "/tmp/%.40s-XXXXXX", prefix);
+	assert_non_null(mkdtemp(dir));
+}
+
+void tu_token(const char *dir, const char *kiosk, char *token)
+{
+	buf out;
+	buf_init(&out);
+	assert_int_equal(tu_cli(&out, (const char *const[]){"token", "issue", "--data", dir,
+							    "--kiosk", kiosk, NULL}),
+			 0);
+	assert_true(out.len > 10 && out.len < 128);
+	snprintf(token, 128, "%.*s", (int)strcspn(out.data, "\n"), out.data);
+	buf_release(&out);
+}
+
+int tu_serve(const char *dir, int port, pid_t *pid)
+{
+	int pfd[2];
+	char line[256], listen[32];
+	const char *p;
+	FILE *f;
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
+	assert_int_equal(pipe(pfd), 0);
+	if ((*pid = fork()) == 0) {
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		close(pfd[1]);
+		execl(JOBCENTER_BIN, JOBCENTER_BIN, "serve", "--listen", listen, "--data", dir,
+		      "--threads", "2", "--log-level", "warn", (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	f = fdopen(pfd[0], "r");
+	assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	p = strstr(line, "127.0.0.1:");
+	assert_non_null(p);
+	return (int)strtol(p + 10, NULL, 10);
+}
+
+int tu_stop(pid_t pid)
+{
+	int st;
+	kill(pid, SIGTERM);
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}

@@ -1,0 +1,30 @@
+/*
+ * testutil.h - what the end-to-end tests share: running the jobcenter CLI, starting
+ * and stopping the real service on a loopback port, temporary state directories.
+ * Failures abort the calling cmocka test.
+ */
+#ifndef T_TESTUTIL_H
+#define T_TESTUTIL_H
+
+#include <sys/types.h>
+
+#include "buf.h"
+
+/* Runs the jobcenter binary with args (NULL-terminated); stdout into out (may be
+ * NULL). Returns the exit status. */
+int tu_cli(buf *out, const char *const *args);
+
+/* Makes a fresh directory /tmp/<prefix>-XXXXXX into dir (at least 64 bytes). */
+void tu_tempdir(char *dir, const char *prefix);
+
+/* Issues a device token for kiosk into token (at least 128 bytes). */
+void tu_token(const char *dir, const char *kiosk, char *token);
+
+/* Starts `jobcenter serve` on 127.0.0.1:port (0: any) over dir; returns the port
+ * bound and the process in *pid. */
+int tu_serve(const char *dir, int port, pid_t *pid);
+
+/* SIGTERM and wait; returns the exit status (-1 if it did not exit normally). */
+int tu_stop(pid_t pid);
+
+#endif
