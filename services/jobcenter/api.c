@@ -1,5 +1,6 @@
 #include "api.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
@@ -220,6 +221,11 @@ static void h_changes(void *a, srv_req *req, srv_resp *resp)
 
 /* ---- counselling ---- */
 
+/* Booking writes from this process take turns here rather than in SQLite's busy
+ * handler, whose sleeps (up to 100 ms each) made the p99 of a booking burst
+ * 470 ms. Other processes (the CLI tools) still meet the busy handler. */
+static pthread_mutex_t book_mu = PTHREAD_MUTEX_INITIALIZER;
+
 static void h_topics(void *a, srv_req *req, srv_resp *resp)
 {
 	char err[256];
@@ -298,9 +304,12 @@ static void h_book(void *a, srv_req *req, srv_resp *resp)
 		srv_resp_error(resp, 415, "the body must be application/json");
 		return;
 	}
-	if (bk_book(req->db, &app->booking, req->kiosk_token, srv_req_header(req, "Idempotency-Key"),
-		    req->body, req->body_len, time(NULL), &status, &resp->body, err,
-		    sizeof(err)) < 0)
+	pthread_mutex_lock(&book_mu);
+	int rc = bk_book(req->db, &app->booking, req->kiosk_token,
+			 srv_req_header(req, "Idempotency-Key"), req->body, req->body_len, time(NULL),
+			 &status, &resp->body, err, sizeof(err));
+	pthread_mutex_unlock(&book_mu);
+	if (rc < 0)
 		return db_error(resp, -1, "book", err);
 	resp->status = status;
 	resp->etag[0] = '\0';
@@ -330,8 +339,11 @@ static void lookup(void *a, srv_req *req, srv_resp *resp, int del)
 		srv_resp_error(resp, 404, "no such booking");
 		return;
 	}
-	if (bk_lookup(req->db, &app->booking, req->kiosk_token, req->path_arg, last4, del, time(NULL),
-		      &status, &retry, &resp->body, err, sizeof(err)) < 0)
+	pthread_mutex_lock(&book_mu);
+	int rc = bk_lookup(req->db, &app->booking, req->kiosk_token, req->path_arg, last4, del,
+			   time(NULL), &status, &retry, &resp->body, err, sizeof(err));
+	pthread_mutex_unlock(&book_mu);
+	if (rc < 0)
 		return db_error(resp, -1, "lookup", err);
 	resp->status = status;
 	resp->retry_after = retry;
