@@ -1406,7 +1406,7 @@ void app_tick(app *a)
 
 int app_timeout_ms(app *a)
 {
-	int64_t t = 1000;
+	int64_t t = 1000; /* also bounds the watchdog's feeding interval (>= 2 s) */
 	if (a->dirty)
 		return 0;
 	if (a->nwaits)

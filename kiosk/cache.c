@@ -57,9 +57,9 @@ static int try_open(const char *path, sqlite3 **out)
 	if (jobdb_connect(db, err, sizeof(err)) < 0)
 		goto out;
 	/* A kiosk has little memory: no mmap (its pages would count as the kiosk's),
-	 * a 4 MiB page cache per connection; the OS page cache does the rest. */
+	 * a 1 MiB page cache per connection; the OS page cache does the rest. */
 	rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=0;"
-			      " PRAGMA cache_size=-4096;",
+			      " PRAGMA cache_size=-1024;",
 			  NULL, NULL, NULL);
 	if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) {
 		ret = -1;

@@ -21,6 +21,7 @@
  * a software renderer drawing into memory, with identical behaviour, for tests.
  */
 #include <SDL2/SDL.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +32,7 @@
 #include "kconf.h"
 #include "log.h"
 #include "sdnotify.h"
+#include "util.h"
 #include "wake.h"
 
 static int fail(const char *msg, const char *detail)
@@ -59,6 +61,12 @@ int main(int argc, char **argv)
 		return rc > 0 ? 0 : fail(err, NULL) + 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* Few threads, little memory: glibc's default of 8 arenas per core lets each
+	 * worker keep its own heap's high-water mark. */
+	mallopt(M_ARENA_MAX, 2);
+	/* text textures (50-500 KB each) come and go: from mmap, so a freed one goes
+	 * back to the system instead of fragmenting the heap */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	if (cfg.log_level) {
 		enum log_level lv;
 		if (log_parse_level(cfg.log_level, &lv) == 0)
@@ -129,8 +137,14 @@ int main(int argc, char **argv)
 		log_info("first_frame", "mono_us=%lld", (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 	}
 	sdn_notify("READY=1");
+	/* systemd's watchdog: fed from this loop, so a wedged UI thread is restarted */
+	double wd = sdn_watchdog_interval() * 1000 / 2, next_wd = 0;
 	while (!app_should_quit(a)) {
 		SDL_Event e;
+		if (wd > 0 && util_now_ms() >= next_wd) {
+			sdn_notify("WATCHDOG=1");
+			next_wd = util_now_ms() + wd;
+		}
 		if (wk) {
 			/* headless: SDL cannot block without a video driver; our pipe can */
 			if (!SDL_PollEvent(&e)) {

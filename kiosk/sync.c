@@ -3,6 +3,7 @@
 #include <SDL2/SDL.h>
 #include <curl/curl.h>
 #include <json-c/json.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -12,7 +13,9 @@
 #include "util.h"
 
 #define SYNC_MAX_PAGE (32u << 20)
-#define SYNC_PER_PAGE 1000
+/* 250 listings (~280 KB) per page: json-c holds a page as ~10x its size while it
+ * is applied, and a kiosk has little memory */
+#define SYNC_PER_PAGE 250
 #define SYNC_MAX_PAGES 10000
 
 struct syncer {
@@ -236,6 +239,7 @@ static void *worker(void *arg)
 			r->jobs = cache_job_count(k);
 		}
 		r->ms = util_now_ms() - t0;
+		malloc_trim(0); /* give the pages' memory back to the system */
 		log_info("sync", "ok=%d reachable=%d upserts=%ld deletes=%ld bytes=%lld ms=%.0f%s%s%s",
 			 r->ok, r->reachable, r->upserts, r->deletes, r->bytes, r->ms,
 			 r->err[0] ? " error=\"" : "", r->err, r->err[0] ? "\"" : "");
