@@ -19,11 +19,13 @@ struct cache {
 };
 
 /* Bump with every change to the cache's tables (jobdb's included). */
-#define CACHE_SCHEMA_VERSION 1
-#define CACHE_SCHEMA_VERSION_S "1"
+#define CACHE_SCHEMA_VERSION 2
+#define CACHE_SCHEMA_VERSION_S "2"
 
 static const char meta_sql[] =
-	"CREATE TABLE IF NOT EXISTS cache_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;";
+	"CREATE TABLE IF NOT EXISTS cache_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS cache_docs(path TEXT PRIMARY KEY, etag TEXT, body TEXT NOT NULL,"
+	" fetched_at INTEGER NOT NULL) WITHOUT ROWID;";
 
 static int mkdir_p(const char *dir)
 {
@@ -382,11 +384,136 @@ static int parse_query(const char *qs, jobq *q, char *err, size_t errlen)
 	return rc;
 }
 
-int cache_answer(cache *c, const char *path, int today, buf *body, long *status)
+int cache_put_doc(cache *c, const char *path, const char *etag, const char *body, char *err,
+		  size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO cache_docs VALUES (?, ?, ?, ?)", -1, &st,
+			       NULL) != SQLITE_OK)
+		return fail_db(c, err, errlen, "doc");
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, etag ? etag : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, body, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (long long)time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CACHE_OK : fail_db(c, err, errlen, "doc");
+}
+
+static int get_doc(cache *c, const char *path, buf *body, char *etag, size_t n)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+	if (etag)
+		etag[0] = '\0';
+	if (sqlite3_prepare_v2(c->db, "SELECT etag, body FROM cache_docs WHERE path = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (etag)
+			snprintf(etag, n, "%s", (const char *)sqlite3_column_text(st, 0));
+		if (body)
+			buf_adds(body, (const char *)sqlite3_column_text(st, 1));
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+void cache_doc_etag(cache *c, const char *path, char *out, size_t n)
+{
+	get_doc(c, path, NULL, out, n);
+}
+
+/* v1/slots?from=&to=[&topic=][&counselor=] from the stored list. */
+static void answer_slots(cache *c, const char *qs, time_t now, buf *body, long *status)
+{
+	char from[16] = "", to[16] = "", topic[64] = "", counselor[64] = "";
+	buf all, key, val;
+	int d0, d1;
+	buf_init(&all);
+	buf_init(&key);
+	buf_init(&val);
+	for (const char *p = qs; p && *p;) {
+		const char *amp = strchr(p, '&'), *end = amp ? amp : p + strlen(p);
+		const char *eq = memchr(p, '=', (size_t)(end - p));
+		if (eq && http_pct_decode(p, (size_t)(eq - p), 1, &key) == 0 &&
+		    http_pct_decode(eq + 1, (size_t)(end - eq - 1), 1, &val) == 0) {
+			char *dst = strcmp(key.data, "from") == 0 ? from
+				    : strcmp(key.data, "to") == 0 ? to
+				    : strcmp(key.data, "topic") == 0 ? topic
+				    : strcmp(key.data, "counselor") == 0 ? counselor
+									: NULL;
+			if (dst)
+				snprintf(dst, 16 + (dst == topic || dst == counselor) * 48, "%s", val.data);
+		}
+		p = amp ? amp + 1 : NULL;
+	}
+	buf_release(&key);
+	buf_release(&val);
+	if (kdate_parse(from, &d0) < 0 || kdate_parse(to, &d1) < 0 || d1 < d0 || d1 - d0 >= 31) {
+		answer_error(body, status, 400, "from and to (YYYY-MM-DD, at most 31 days) are required");
+		return;
+	}
+	if (!get_doc(c, "v1/slots", &all, NULL, 0)) {
+		answer_error(body, status, 503, "no slots stored yet");
+		return;
+	}
+	json_object *doc = json_tokener_parse(all.data), *items, *out = json_object_new_array();
+	buf_release(&all);
+	if (doc && json_object_object_get_ex(doc, "items", &items) &&
+	    json_object_is_type(items, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(items); i++) {
+			json_object *s = json_object_array_get_idx(items, i), *v, *tops;
+			time_t t;
+			char date[11];
+			int day;
+			if (!json_object_object_get_ex(s, "starts_at", &v) ||
+			    kdate_parse_rfc3339(json_object_get_string(v), &t) < 0 || t <= now)
+				continue;
+			day = kdate_seoul_day(t);
+			kdate_format(day, date);
+			if (day < d0 || day > d1)
+				continue;
+			if (counselor[0] && (!json_object_object_get_ex(s, "counselor_id", &v) ||
+					     strcmp(json_object_get_string(v), counselor) != 0))
+				continue;
+			if (topic[0]) {
+				int has = 0;
+				if (json_object_object_get_ex(s, "topic_ids", &tops) &&
+				    json_object_is_type(tops, json_type_array))
+					for (size_t k = 0; k < json_object_array_length(tops); k++)
+						has |= strcmp(json_object_get_string(
+								      json_object_array_get_idx(tops, k)),
+							      topic) == 0;
+				if (!has)
+					continue;
+			}
+			json_object_array_add(out, json_object_get(s));
+		}
+	}
+	json_object_put(doc);
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "items", out);
+	answer_json(body, o);
+}
+
+int cache_answer(cache *c, const char *path, int today, time_t now, buf *body, long *status)
 {
 	char err[256];
 	*status = 200;
 	buf_reset(body);
+	if (strcmp(path, "v1/topics") == 0 || strcmp(path, "v1/counselors") == 0) {
+		if (!get_doc(c, path, body, NULL, 0))
+			answer_error(body, status, 503, "not stored yet");
+		return 0;
+	}
+	if (strncmp(path, "v1/slots?", 9) == 0) {
+		answer_slots(c, path + 9, now, body, status);
+		return 0;
+	}
 	if (strcmp(path, "v1/regions") == 0 || strcmp(path, "v1/categories") == 0) {
 		json_object *o;
 		int rc = path[3] == 'r' ? jobdb_regions_json(c->db, &o, err, sizeof(err))

@@ -47,9 +47,16 @@ int cache_reset(cache *c, char *err, size_t errlen) WUR;
 /* Replaces the code lists from GET /v1/regions or /v1/categories bodies. */
 int cache_put_codes(cache *c, int regions, json_object *body, char *err, size_t errlen) WUR;
 
+/* Stores a response body the kiosk may need offline (topics, counsellors, slots),
+ * under its path, with its entity tag. */
+int cache_put_doc(cache *c, const char *path, const char *etag, const char *body,
+		  char *err, size_t errlen) WUR;
+/* The stored entity tag of a document (for If-None-Match), or "" (n bytes). */
+void cache_doc_etag(cache *c, const char *path, char *out, size_t n);
+
 /* Answers a request locally with the body the service would send: "v1/jobs?...",
  * "v1/jobs/ID", "v1/regions", "v1/categories". *status gets the HTTP status.
  * Returns 0, or -1 when the path is not one the cache serves. today: Seoul day. */
-int cache_answer(cache *c, const char *path, int today, buf *body, long *status);
+int cache_answer(cache *c, const char *path, int today, time_t now, buf *body, long *status);
 
 #endif

@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "cache.h"
@@ -131,7 +132,7 @@ static void *worker(void *arg)
 			today = n->today;
 			pthread_mutex_unlock(&n->mu);
 			t0 = util_now_ms();
-			if (cache_answer(local, path, today, &body, &status) == 0) {
+			if (cache_answer(local, path, today, time(NULL), &body, &status) == 0) {
 				r = xcalloc(1, sizeof(*r));
 				r->kind = q->kind;
 				r->tag = q->tag;

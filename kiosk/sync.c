@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "cache.h"
+#include "kdate.h"
 #include "log.h"
 #include "util.h"
 
@@ -139,6 +140,22 @@ static void codes(syncer *s, CURL *c, cache *k, int regions, sync_result *r)
 	buf_release(&d.body);
 }
 
+/* A document kept whole for offline use (If-None-Match with its stored tag). */
+static void doc(syncer *s, CURL *c, cache *k, const char *key, const char *path, sync_result *r)
+{
+	struct dl d;
+	char err[256], tag[64];
+	cache_doc_etag(k, key, tag, sizeof(tag));
+	long st = get(s, c, path, tag, &d, r);
+	json_object *o = st == 200 && d.body.len ? json_tokener_parse(d.body.data) : NULL;
+	/* only a JSON object is kept: a garbled answer leaves the last good one */
+	if (o && json_object_is_type(o, json_type_object) &&
+	    cache_put_doc(k, key, d.etag, d.body.data, err, sizeof(err)) < 0)
+		log_warn("sync_doc", "path=%s error=\"%s\"", key, err);
+	json_object_put(o);
+	buf_release(&d.body);
+}
+
 static void run(syncer *s, CURL *c, cache *k, time_t when, sync_result *r)
 {
 	char err[256], path[256];
@@ -146,6 +163,17 @@ static void run(syncer *s, CURL *c, cache *k, time_t when, sync_result *r)
 
 	codes(s, c, k, 1, r);
 	codes(s, c, k, 0, r);
+	doc(s, c, k, "v1/topics", "v1/topics", r);
+	doc(s, c, k, "v1/counselors", "v1/counselors", r);
+	{
+		/* the next 31 days of slots, so a booking can be queued offline */
+		char from[11], to[11], sp[64];
+		int today = kdate_seoul_day(when ? when : time(NULL));
+		kdate_format(today, from);
+		kdate_format(today + 30, to);
+		snprintf(sp, sizeof(sp), "v1/slots?from=%s&to=%s", from, to);
+		doc(s, c, k, "v1/slots", sp, r);
+	}
 	if (!r->reachable)
 		return;
 	while (pages++ < SYNC_MAX_PAGES) {

@@ -169,11 +169,53 @@ static void test_same_answers(void **s)
 	int today = kdate_seoul_day(time(NULL));
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		long st = http_get(table[i], &srv);
-		assert_int_equal(cache_answer(k, table[i], today, &loc, &status), 0);
+		assert_int_equal(cache_answer(k, table[i], today, time(NULL), &loc, &status), 0);
 		if (st != status || (st == 200 && strcmp(srv.data, loc.data) != 0))
 			fail_msg("%s: service %ld %.200s\ncache %ld %.200s", table[i], st, srv.data,
 				 status, loc.data);
 	}
+	buf_release(&srv);
+	buf_release(&loc);
+	cache_close(k);
+}
+
+/* Topics, counsellors and a month of slots are kept for offline booking and
+ * answered as the service would. */
+static void test_documents(void **s)
+{
+	char err[256], cdir[128], from[11], to[11], wide[128], narrow[160];
+	buf srv, loc;
+	long status;
+	int today = kdate_seoul_day(time(NULL));
+	(void)s;
+	snprintf(cdir, sizeof(cdir), "%s/cache1", dir);
+	cache *k = cache_open(cdir, err, sizeof(err));
+	assert_non_null(k);
+	buf_init(&srv);
+	buf_init(&loc);
+	static const char *const docs[] = {"v1/topics", "v1/counselors"};
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(http_get(docs[i], &srv), 200);
+		assert_int_equal(cache_put_doc(k, docs[i], "\"t\"", srv.data, err, sizeof(err)), 0);
+		assert_int_equal(cache_answer(k, docs[i], today, time(NULL), &loc, &status), 0);
+		assert_int_equal(status, 200);
+		assert_string_equal(loc.data, srv.data);
+	}
+	kdate_format(today, from);
+	kdate_format(today + 30, to);
+	snprintf(wide, sizeof(wide), "v1/slots?from=%s&to=%s", from, to);
+	assert_int_equal(http_get(wide, &srv), 200);
+	assert_int_equal(cache_put_doc(k, "v1/slots", NULL, srv.data, err, sizeof(err)), 0);
+	kdate_format(today + 3, from);
+	kdate_format(today + 10, to);
+	snprintf(narrow, sizeof(narrow), "v1/slots?from=%s&to=%s&topic=career&counselor=c-01", from, to);
+	assert_int_equal(http_get(narrow, &srv), 200);
+	assert_int_equal(cache_answer(k, narrow, today, time(NULL), &loc, &status), 0);
+	assert_string_equal(loc.data, srv.data);
+	assert_non_null(strstr(loc.data, "c-01"));
+	assert_int_equal(cache_answer(k, "v1/slots?from=2026-01-01&to=2026-12-31", today, time(NULL),
+				      &loc, &status), 0);
+	assert_int_equal(status, 400);
 	buf_release(&srv);
 	buf_release(&loc);
 	cache_close(k);
@@ -208,7 +250,7 @@ static void test_incremental_one_percent(void **s)
 	buf loc;
 	long status;
 	buf_init(&loc);
-	assert_int_equal(cache_answer(k, "v1/jobs?per_page=1", kdate_seoul_day(time(NULL)), &loc, &status), 0);
+	assert_int_equal(cache_answer(k, "v1/jobs?per_page=1", kdate_seoul_day(time(NULL)), time(NULL), &loc, &status), 0);
 	assert_string_equal(loc.data, body.data);
 	json_object_put(o);
 	buf_release(&loc);
@@ -251,6 +293,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_answers),
+		cmocka_unit_test(test_documents),
 		cmocka_unit_test(test_incremental_one_percent),
 		cmocka_unit_test(test_corrupt_file),
 	};

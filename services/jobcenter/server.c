@@ -35,6 +35,7 @@ struct rq {
 	buf body;
 	int status;
 	size_t bytes;
+	char kiosk[AUTH_KIOSK_MAX + 1]; /* the authenticated kiosk, for the log */
 };
 
 const char *srv_req_header(const srv_req *req, const char *name)
@@ -96,8 +97,8 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 		path = x->route->pattern;
 	}
 	/* The route pattern, not the URL: URLs can carry what a person typed. */
-	log_info("request", "method=%s route=%s status=%d bytes=%zu ms=%.2f%s", method, path,
-		 x->status, x->bytes, util_now_ms() - x->t0,
+	log_info("request", "method=%s route=%s status=%d bytes=%zu ms=%.2f kiosk=%s%s", method,
+		 path, x->status, x->bytes, util_now_ms() - x->t0, x->kiosk[0] ? x->kiosk : "-",
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
 	buf_release(&x->body);
 	free(x);
@@ -309,6 +310,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 			goto release;
 		}
 		req.kiosk_token = kiosk;
+		memcpy(x->kiosk, kiosk, sizeof(x->kiosk));
 	}
 	x->route->fn(s->app, &req, &resp);
 release:
