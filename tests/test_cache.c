@@ -243,6 +243,14 @@ static void test_incremental_one_percent(void **s)
 	assert_int_equal(dels, 20);
 	assert_int_equal(ups, 0);
 	assert_int_equal(cache_job_count(k), 1980);
+	/* ... and re-posts 1% (20) with new titles and wages: exactly those arrive */
+	assert_int_equal(tu_cli(NULL, (const char *const[]){"sample", "--data", dir, "--jobs", "1980",
+							    "--seed", "11", "--revise", "20", NULL}),
+			 0);
+	bytes = sync_all(k, &ups, &dels);
+	assert_int_equal(ups, 20);
+	assert_int_equal(dels, 0);
+	assert_true(bytes < 20 * 2000); /* about one listing's JSON each, not a full sync */
 	buf_init(&body);
 	assert_int_equal(http_get("v1/jobs?per_page=1", &body), 200);
 	json_object *o = json_tokener_parse(body.data), *t;

@@ -47,6 +47,7 @@ static const char usage[] =
 	"commands:\n"
 	"  serve   --listen HOST:PORT --data DIR       serve the API until SIGTERM\n"
 	"  sample  --data DIR --jobs N [--seed S]      generate N sample listings\n"
+	"          [--revise K]                        ... with K of them re-posted (changed)\n"
 	"  token   issue|revoke --data DIR --kiosk ID  manage device tokens\n"
 	"  token   list --data DIR                     list device tokens\n"
 	"  import  work24 --data DIR --file F [--file F ...]   import saved responses\n"
@@ -68,6 +69,7 @@ struct cli {
 	cfg c;
 	const char *kiosk;
 	long jobs;
+	long revise;
 	unsigned long long seed;
 	const char *files[MAX_FILES];
 	int nfiles;
@@ -120,6 +122,10 @@ static int parse_opts(struct cli *cl, int argc, char **argv)
 			if (util_parse_long(v, 0, 10000000, &n) < 0)
 				return fail("--jobs: expected 0..10000000"), -1;
 			cl->jobs = (long)n;
+		} else if (strcmp(f, "--revise") == 0) {
+			if (util_parse_long(v, 0, 10000000, &n) < 0)
+				return fail("--revise: expected 0..10000000"), -1;
+			cl->revise = (long)n;
 		} else if (strcmp(f, "--seed") == 0) {
 			if (util_parse_long(v, 0, (1LL << 62), &n) < 0)
 				return fail("--seed: expected a non-negative integer"), -1;
@@ -227,8 +233,8 @@ static int cmd_sample(struct cli *cl)
 	if (open_store(&cl->c, 1, &st))
 		return 1;
 	sqlite3 *db = store_acquire(st);
-	rc = sample_fill(db, cl->seed, cl->jobs, today_of(&cl->c), time(NULL), &up, &del, err,
-			 sizeof(err));
+	rc = sample_fill_revised(db, cl->seed, cl->jobs, cl->revise, today_of(&cl->c), time(NULL),
+				 &up, &del, err, sizeof(err));
 	store_release(st, db);
 	store_destroy(st);
 	if (rc < 0)

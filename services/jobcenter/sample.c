@@ -385,6 +385,13 @@ static const char counselling_sql[] =
 int sample_fill(sqlite3 *db, unsigned long long seed, long n, int today, time_t now,
 		long *upserts, long *deletes, char *err, size_t errlen)
 {
+	return sample_fill_revised(db, seed, n, 0, today, now, upserts, deletes, err, errlen);
+}
+
+int sample_fill_revised(sqlite3 *db, unsigned long long seed, long n, long revise, int today,
+			time_t now, long *upserts, long *deletes, char *err, size_t errlen)
+{
+	long stride = revise > 0 && revise <= n ? n / revise : 0;
 	sqlite3_stmt *st = NULL;
 	char last[16];
 	int rc, changed;
@@ -398,6 +405,16 @@ int sample_fill(sqlite3 *db, unsigned long long seed, long n, int today, time_t 
 		job j;
 		job_init(&j);
 		sample_job(seed, i, today, &j);
+		if (stride && i % stride == 0 && i / stride < revise) {
+			/* re-posted: a new title and a better wage */
+			char *t = j.title;
+			size_t tl = strlen(t) + 16;
+			j.title = xmalloc(tl);
+			snprintf(j.title, tl, "%s (재공고)", t);
+			free(t);
+			if (j.salary_min > 0)
+				j.salary_min += j.salary_type == JOB_SAL_HOURLY ? 500 : 100000;
+		}
 		rc = jobdb_upsert(db, &j, now, &changed, err, errlen);
 		job_release(&j);
 		if (rc < 0)

@@ -24,4 +24,10 @@ void sample_job(unsigned long long seed, long i, int today, job *j);
 int sample_fill(sqlite3 *db, unsigned long long seed, long n, int today, time_t now,
 		long *upserts, long *deletes, char *err, size_t errlen) WUR;
 
+/* As sample_fill, with `revise` listings (spread evenly) re-posted with a changed
+ * title and wage: a way to change exactly that many listings for sync tests and
+ * benchmarks. revise 0 is sample_fill. */
+int sample_fill_revised(sqlite3 *db, unsigned long long seed, long n, long revise, int today,
+			time_t now, long *upserts, long *deletes, char *err, size_t errlen) WUR;
+
 #endif
