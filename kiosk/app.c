@@ -287,6 +287,24 @@ static void ensure_session(app *a)
 	util_hex(raw, sizeof(raw), a->session);
 }
 
+/* Whether the service is reachable matters the moment someone searches: rather than
+ * wait for the next scheduled sync, one runs now (at most once a second of real
+ * time). It also brings the cache up to date while the person types. */
+static void probe(app *a)
+{
+	double now = util_now_ms();
+	if (a->sync_running || now - a->last_probe < 1000) {
+		/* held back, not dropped: it runs when the current one ends or the
+		 * second is over (real time: a fake clock may not move) */
+		if (!a->probe_due)
+			a->probe_due = a->last_probe + 1000 > now ? a->last_probe + 1000 : now;
+		return;
+	}
+	a->probe_due = 0;
+	a->last_probe = now;
+	a->next_sync = clk_ms(a->clock);
+}
+
 /* ---- navigation ---- */
 
 static void go(app *a, int screen)
@@ -300,8 +318,10 @@ static void go(app *a, int screen)
 	a->focus[0] = '\0';
 	if (screen != SCR_HOME)
 		ensure_session(a);
-	if (screen == SCR_SEARCH)
+	if (screen == SCR_SEARCH) {
 		snprintf(a->focus, sizeof(a->focus), "search.query");
+		probe(a);
+	}
 	if ((screen == SCR_SEARCH) && (a->regions_load == LD_ERROR || a->categories_load == LD_ERROR)) {
 		if (a->regions_load == LD_ERROR) {
 			net_get(a->net, NET_REGIONS, "v1/regions");
@@ -322,8 +342,10 @@ static void back(app *a)
 	} else if (a->depth > 0) {
 		a->screen = a->stack[--a->depth];
 		a->focus[0] = '\0';
-		if (a->screen == SCR_SEARCH)
+		if (a->screen == SCR_SEARCH) {
 			snprintf(a->focus, sizeof(a->focus), "search.query");
+			probe(a);
+		}
 	} else {
 		a->screen = SCR_HOME;
 	}
@@ -369,6 +391,7 @@ static void do_search(app *a, int page)
 	if (path.data[path.len - 1] == '?')
 		path.data[--path.len] = '\0';
 	if (page == 1) {
+		probe(a);
 		net_cancel(a->net, NET_SEARCH);
 		free_results(a);
 		a->searched_q = xstrdup(hin_text(a->query));
@@ -1365,6 +1388,8 @@ static int animating(app *a)
 void app_tick(app *a)
 {
 	int64_t now = clk_ms(a->clock);
+	if (a->probe_due && !a->sync_running && util_now_ms() >= a->probe_due)
+		probe(a);
 	if (!a->sync_running && now >= a->next_sync) {
 		a->sync_running = 1;
 		net_set_today(a->net, app_today(a));
@@ -1411,6 +1436,11 @@ int app_timeout_ms(app *a)
 		return 0;
 	if (a->nwaits)
 		t = 10;
+	if (a->probe_due) {
+		double d = a->probe_due - util_now_ms();
+		if (d < t)
+			t = d < 0 ? 0 : (int64_t)d + 1;
+	}
 	if (inp_active(a->input))
 		t = 50;
 	if (a->list.vel != 0 || a->detail_scroll.vel != 0 || a->picker_scroll.vel != 0)

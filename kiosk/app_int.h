@@ -140,6 +140,8 @@ struct app {
 	int64_t next_sync;	/* kiosk clock ms */
 	int64_t sync_backoff;	/* ms, doubles on failure */
 	int sync_running;
+	double last_probe;	/* real ms of the last on-demand sync (connectivity probe) */
+	double probe_due;	/* real ms when a held-back probe may run, 0 for none */
 	time_t cache_time;	/* the cache's data is as of this wall time, 0 unknown */
 	long long cache_jobs;
 

@@ -162,6 +162,8 @@ static void run(syncer *s, CURL *c, cache *k, time_t when, sync_result *r)
 	int pages = 0;
 
 	codes(s, c, k, 1, r);
+	if (!r->reachable)
+		return; /* no answer at all: say so at once, do not try the rest */
 	codes(s, c, k, 0, r);
 	doc(s, c, k, "v1/topics", "v1/topics", r);
 	doc(s, c, k, "v1/counselors", "v1/counselors", r);
@@ -271,6 +273,9 @@ static void *worker(void *arg)
 		log_info("sync", "ok=%d reachable=%d upserts=%ld deletes=%ld bytes=%lld ms=%.0f%s%s%s",
 			 r->ok, r->reachable, r->upserts, r->deletes, r->bytes, r->ms,
 			 r->err[0] ? " error=\"" : "", r->err, r->err[0] ? "\"" : "");
+		pthread_mutex_lock(&s->mu);
+		s->running = 0;
+		pthread_mutex_unlock(&s->mu);
 		SDL_Event e;
 		memset(&e, 0, sizeof(e));
 		e.type = s->o.sdl_event;
@@ -280,9 +285,6 @@ static void *worker(void *arg)
 			free(r);
 		else if (s->o.notify)
 			s->o.notify(s->o.notify_ctx);
-		pthread_mutex_lock(&s->mu);
-		s->running = 0;
-		pthread_mutex_unlock(&s->mu);
 	}
 	cache_close(k);
 	curl_easy_cleanup(c);
@@ -336,11 +338,11 @@ void sync_stop(syncer *s)
 
 void sync_request(syncer *s, time_t now)
 {
+	/* Coalesced, never dropped: a request during a run makes one more run after it
+	 * (dropping it lost the only result the UI thread was waiting for). */
 	pthread_mutex_lock(&s->mu);
-	if (!s->running) {
-		s->pending = 1;
-		s->when = now;
-		pthread_cond_signal(&s->cv);
-	}
+	s->pending = 1;
+	s->when = now;
+	pthread_cond_signal(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 }

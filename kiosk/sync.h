@@ -32,8 +32,9 @@ typedef struct sync_result {
  * notify); cache_dir: where the cache lives. */
 syncer *sync_start(const net_opts *o, const char *cache_dir);
 void sync_stop(syncer *s);
-/* Asks for a run at wall time `now` (recorded as the data's time); ignored while
- * one is running. */
+/* Asks for a run at wall time `now` (recorded as the data's time). Requests made
+ * while one runs are coalesced into one more run after it; each run posts one
+ * result. */
 void sync_request(syncer *s, time_t now);
 
 #endif
