@@ -589,6 +589,8 @@ static void on_net(app *a, net_result *r)
 		a->online = ok;
 		if (ok)
 			a->last_net_ok = clk_ms(a->clock);
+	} else if (r->cache_time > a->cache_time) {
+		a->cache_time = r->cache_time; /* known before the first sync ends */
 	}
 	switch (r->kind) {
 	case NET_SEARCH:

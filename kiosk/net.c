@@ -138,6 +138,7 @@ static void *worker(void *arg)
 				r->tag = q->tag;
 				r->status = status;
 				r->local = 1;
+				r->cache_time = cache_updated_at(local);
 				r->ms = util_now_ms() - t0;
 				r->body = buf_detach(&body, &r->len);
 				log_debug("net_local", "kind=%d tag=%u status=%ld ms=%.1f", r->kind, r->tag,

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 enum net_kind { NET_SEARCH, NET_DETAIL, NET_REGIONS, NET_CATEGORIES, NET_KIND_COUNT };
 
@@ -38,6 +39,7 @@ typedef struct net_result {
 	size_t len;
 	double ms;	 /* how long it took */
 	int local;	 /* answered from the offline cache */
+	time_t cache_time; /* with local: when the cache was last current */
 } net_result;
 
 typedef struct net net;
