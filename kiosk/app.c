@@ -20,6 +20,8 @@
 
 static void do_search(app *a, int page);
 static void wipe_session(app *a);
+static void on_bk_lists(app *a, net_result *r);
+static void on_bk_booked(app *a, net_result *r);
 
 /* ---- small helpers screens use ---- */
 
@@ -143,6 +145,9 @@ app *app_create(const kconf *cfg, SDL_Renderer *r, int w, int h, clk *clock, uin
 	a->lang = strcmp(cfg->language, "en") == 0 ? TR_EN : TR_KO;
 	a->tree = xcalloc(1, sizeof(ui_tree));
 	a->query = hin_create(QUERY_MAX_CHARS);
+	a->bk_name = hin_create(40);
+	a->bk_phone = hin_create(13);
+	hin_set_korean(a->bk_phone, 0);
 	a->online = 1;
 	reset_filters(a);
 	if (!(a->text = txt_create(r, err, errlen)))
@@ -201,6 +206,17 @@ void app_destroy(app *a)
 	free_codes(a->regions, a->nregions);
 	free_codes(a->categories, a->ncategories);
 	hin_destroy(a->query);
+	hin_destroy(a->bk_name);
+	hin_destroy(a->bk_phone);
+	for (int i = 0; i < a->bk_ntopics; i++) {
+		free(a->bk_topics[i].ko);
+		free(a->bk_topics[i].en);
+	}
+	free(a->bk_topics);
+	for (int i = 0; i < a->bk_ncs; i++)
+		free(a->bk_cs[i].name);
+	free(a->bk_cs);
+	free(a->bk_slots);
 	inp_destroy(a->input);
 	txt_destroy(a->text);
 	free(a->tree);
@@ -252,6 +268,20 @@ static void wipe_session(app *a)
 	}
 	hin_clear(a->query);
 	hin_set_korean(a->query, 1);
+	hin_clear(a->bk_name);
+	hin_clear(a->bk_phone);
+	hin_set_korean(a->bk_phone, 0);
+	a->bk_step = BK_TOPIC;
+	a->bk_consent = 0;
+	a->bk_error = 0;
+	util_wipe(a->bk_code, sizeof(a->bk_code));
+	a->bk_key[0] = '\0';
+	free(a->bk_slots);
+	a->bk_slots = NULL;
+	a->bk_nslots = 0;
+	a->bk_load = LD_IDLE;
+	if (a->net)
+		net_cancel(a->net, NET_BOOK);
 	free_results(a);
 	free_detail(a);
 	reset_filters(a);
@@ -322,6 +352,12 @@ static void go(app *a, int screen)
 		snprintf(a->focus, sizeof(a->focus), "search.query");
 		probe(a);
 	}
+	if (screen == SCR_BOOKING) {
+		a->bk_step = BK_TOPIC;
+		a->bk_error = 0;
+		a->bk_topics_tag = net_get(a->net, NET_TOPICS, "v1/topics");
+		a->bk_cs_tag = net_get(a->net, NET_COUNSELORS, "v1/counselors");
+	}
 	if ((screen == SCR_SEARCH) && (a->regions_load == LD_ERROR || a->categories_load == LD_ERROR)) {
 		if (a->regions_load == LD_ERROR) {
 			net_get(a->net, NET_REGIONS, "v1/regions");
@@ -339,6 +375,12 @@ static void back(app *a)
 {
 	if (a->picker != PK_NONE) {
 		a->picker = PK_NONE;
+	} else if (a->screen == SCR_BOOKING && a->bk_step > BK_TOPIC && a->bk_step < BK_SENDING) {
+		a->bk_step--;
+		a->bk_error = 0;
+		a->focus[0] = '\0';
+		if (a->bk_step == BK_PERSON)
+			snprintf(a->focus, sizeof(a->focus), "booking.name");
 	} else if (a->depth > 0) {
 		a->screen = a->stack[--a->depth];
 		a->focus[0] = '\0';
@@ -607,6 +649,16 @@ static void on_net(app *a, net_result *r)
 	case NET_CATEGORIES:
 		on_codes(a, r, 0);
 		break;
+	case NET_TOPICS:
+	case NET_COUNSELORS:
+	case NET_SLOTS:
+		if (r->kind != NET_SLOTS || r->tag == a->bk_slots_tag)
+			on_bk_lists(a, r);
+		break;
+	case NET_BOOK:
+		if (r->tag == a->bk_tag)
+			on_bk_booked(a, r);
+		break;
 	}
 	a->dirty = 1;
 }
@@ -629,6 +681,214 @@ static void on_sync(app *a, sync_result *r)
 		a->sync_backoff = a->sync_backoff * 2 > 300000 ? 300000 : a->sync_backoff * 2;
 	}
 	a->dirty = 1;
+}
+
+/* ---- counselling booking ---- */
+
+/* The text field that has the keyboard: the search query or a booking field. */
+static hin *focused_hin(app *a)
+{
+	if (a->screen == SCR_BOOKING && strcmp(a->focus, "booking.name") == 0)
+		return a->bk_name;
+	if (a->screen == SCR_BOOKING && strcmp(a->focus, "booking.phone") == 0)
+		return a->bk_phone;
+	if (a->screen == SCR_SEARCH && strcmp(a->focus, "search.query") == 0)
+		return a->query;
+	return NULL;
+}
+
+/* A Korean mobile number, as the service checks it. */
+static int phone_valid(const char *s)
+{
+	char d[16];
+	int n = 0;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9') {
+			if (n == 11)
+				return 0;
+			d[n++] = *s;
+		} else if (*s != '-' && *s != ' ') {
+			return 0;
+		}
+	}
+	d[n] = '\0';
+	return n >= 10 && d[0] == '0' && d[1] == '1' && strchr("016789", d[2]) &&
+	       (strncmp(d, "010", 3) != 0 || n == 11);
+}
+
+int app_bk_person_ok(app *a)
+{
+	const char *name = hin_text(a->bk_name);
+	return *name && phone_valid(hin_text(a->bk_phone));
+}
+
+static void load_slots(app *a)
+{
+	char from[11], to[11], path[256];
+	int today = app_today(a);
+	kdate_format(today, from);
+	kdate_format(today + 27, to);
+	if (a->bk_topic < 0 || a->bk_topic >= a->bk_ntopics)
+		return;
+	if (a->bk_counselor >= 0 && a->bk_counselor < a->bk_ncs)
+		snprintf(path, sizeof(path), "v1/slots?from=%s&to=%s&topic=%s&counselor=%s", from, to,
+			 a->bk_topics[a->bk_topic].id, a->bk_cs[a->bk_counselor].id);
+	else
+		snprintf(path, sizeof(path), "v1/slots?from=%s&to=%s&topic=%s", from, to,
+			 a->bk_topics[a->bk_topic].id);
+	net_cancel(a->net, NET_SLOTS);
+	a->bk_load = LD_LOADING;
+	a->bk_slots_tag = net_get(a->net, NET_SLOTS, path);
+}
+
+static void confirm_booking(app *a)
+{
+	json_object *o, *consent;
+	unsigned char raw[16];
+	if (a->bk_slot < 0 || a->bk_slot >= a->bk_nslots || !app_bk_person_ok(a) || !a->bk_consent)
+		return;
+	/* one key per booking attempt: a retry after a lost answer is the same request */
+	if (!a->bk_key[0]) {
+		randombytes_buf(raw, sizeof(raw));
+		util_hex(raw, sizeof(raw), a->bk_key);
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "slot_id", json_object_new_string(a->bk_slots[a->bk_slot].id));
+	json_object_object_add(o, "topic_id", json_object_new_string(a->bk_topics[a->bk_topic].id));
+	json_object_object_add(o, "name", json_object_new_string(hin_text(a->bk_name)));
+	json_object_object_add(o, "phone", json_object_new_string(hin_text(a->bk_phone)));
+	consent = json_object_new_object();
+	json_object_object_add(consent, "privacy", json_object_new_boolean(1));
+	json_object_object_add(consent, "version", json_object_new_string("2026-01"));
+	json_object_object_add(o, "consent", consent);
+	a->bk_tag = net_post(a->net, NET_BOOK, "v1/bookings",
+			     json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), a->bk_key);
+	/* json-c's copy of the text goes with the object; net wipes its own */
+	json_object_put(o);
+	a->bk_step = BK_SENDING;
+	a->bk_error = 0;
+}
+
+static const char *jstr(json_object *o, const char *k)
+{
+	json_object *v;
+	return json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_string)
+		       ? json_object_get_string(v)
+		       : NULL;
+}
+
+static void on_bk_lists(app *a, net_result *r)
+{
+	json_object *o = parse_body(r), *items;
+	if (!o || !json_object_object_get_ex(o, "items", &items) ||
+	    !json_object_is_type(items, json_type_array)) {
+		json_object_put(o);
+		if (r->kind == NET_SLOTS)
+			a->bk_load = LD_ERROR;
+		return;
+	}
+	size_t n = json_object_array_length(items);
+	if (n > 2000)
+		n = 2000;
+	if (r->kind == NET_TOPICS) {
+		for (int i = 0; i < a->bk_ntopics; i++) {
+			free(a->bk_topics[i].ko);
+			free(a->bk_topics[i].en);
+		}
+		a->bk_topics = xrealloc(a->bk_topics, (n + 1) * sizeof(struct bk_topic));
+		a->bk_ntopics = 0;
+		for (size_t i = 0; i < n; i++) {
+			json_object *it = json_object_array_get_idx(items, i);
+			const char *id = jstr(it, "id"), *ko = jstr(it, "name_ko"), *en = jstr(it, "name_en");
+			if (!id || !ko || strlen(id) >= 32)
+				continue;
+			struct bk_topic *t = &a->bk_topics[a->bk_ntopics++];
+			snprintf(t->id, sizeof(t->id), "%s", id);
+			t->ko = xstrdup(ko);
+			t->en = xstrdup(en ? en : ko);
+		}
+	} else if (r->kind == NET_COUNSELORS) {
+		for (int i = 0; i < a->bk_ncs; i++)
+			free(a->bk_cs[i].name);
+		a->bk_cs = xrealloc(a->bk_cs, (n + 1) * sizeof(struct bk_cs));
+		a->bk_ncs = 0;
+		for (size_t i = 0; i < n; i++) {
+			json_object *it = json_object_array_get_idx(items, i), *tops;
+			const char *id = jstr(it, "id"), *name = jstr(it, "name");
+			if (!id || !name || strlen(id) >= 32)
+				continue;
+			struct bk_cs *c = &a->bk_cs[a->bk_ncs++];
+			snprintf(c->id, sizeof(c->id), "%s", id);
+			c->name = xstrdup(name);
+			c->topics[0] = '\0';
+			if (json_object_object_get_ex(it, "topics", &tops) &&
+			    json_object_is_type(tops, json_type_array))
+				for (size_t k = 0; k < json_object_array_length(tops); k++) {
+					const char *t = json_object_get_string(json_object_array_get_idx(tops, k));
+					size_t l = strlen(c->topics);
+					if (t)
+						snprintf(c->topics + l, sizeof(c->topics) - l, ",%s", t);
+				}
+		}
+	} else {
+		free(a->bk_slots);
+		a->bk_slots = xcalloc(n + 1, sizeof(struct bk_slot));
+		a->bk_nslots = 0;
+		for (size_t i = 0; i < n; i++) {
+			json_object *it = json_object_array_get_idx(items, i), *av;
+			const char *id = jstr(it, "id"), *cs = jstr(it, "counselor_id"), *st = jstr(it, "starts_at");
+			struct bk_slot *s = &a->bk_slots[a->bk_nslots];
+			if (!id || !cs || !st || strlen(id) >= sizeof(s->id) || strlen(cs) >= sizeof(s->counselor) ||
+			    kdate_parse_rfc3339(st, &s->start) < 0)
+				continue;
+			snprintf(s->id, sizeof(s->id), "%s", id);
+			snprintf(s->counselor, sizeof(s->counselor), "%s", cs);
+			s->available = json_object_object_get_ex(it, "available", &av) &&
+				       json_object_get_boolean(av);
+			a->bk_nslots++;
+		}
+		a->bk_load = LD_DONE;
+	}
+	json_object_put(o);
+}
+
+static void on_bk_booked(app *a, net_result *r)
+{
+	json_object *o = NULL, *e;
+	json_tokener *tok;
+	if (r->err != NET_OK) {
+		/* no answer: the same key is sent again on "예약하기", never a second booking */
+		a->bk_error = S_ERROR_NET;
+		a->bk_step = BK_REVIEW;
+		return;
+	}
+	tok = json_tokener_new_ex(16);
+	if (r->body && utf8_valid(r->body, r->len))
+		o = json_tokener_parse_ex(tok, r->body, (int)r->len);
+	json_tokener_free(tok);
+	const char *code = o ? jstr(o, "code") : NULL;
+	const char *ecode = o && json_object_object_get_ex(o, "error", &e) ? jstr(e, "code") : NULL;
+	if (r->status == 201 && code && strlen(code) < sizeof(a->bk_code)) {
+		snprintf(a->bk_code, sizeof(a->bk_code), "%s", code);
+		a->bk_step = BK_DONE;
+		/* the person's details are no longer needed on this kiosk */
+		hin_clear(a->bk_name);
+		hin_clear(a->bk_phone);
+	} else if (r->status == 409 && ecode && strcmp(ecode, "slot_taken") == 0) {
+		a->bk_error = S_BK_TAKEN;
+		a->bk_key[0] = '\0'; /* a new choice is a new request */
+		a->bk_step = BK_TIME;
+		load_slots(a);
+	} else if (r->status >= 500 || r->status == 0) {
+		a->bk_error = S_ERROR_SERVER;
+		a->bk_step = BK_REVIEW;
+	} else {
+		a->bk_error = S_BK_FAILED;
+		a->bk_key[0] = '\0';
+		a->bk_step = BK_PERSON;
+		snprintf(a->focus, sizeof(a->focus), "booking.name");
+	}
+	json_object_put(o);
 }
 
 /* ---- actions ---- */
@@ -706,18 +966,66 @@ static void action(app *a, const ui_node *n)
 		do_search(a, 1);
 		go(a, SCR_RESULTS);
 		break;
-	case A_KEY:
-		hin_key(a->query, (char)arg);
+	case A_BK_TOPIC:
+		a->bk_topic = arg;
+		a->bk_counselor = -1;
+		a->bk_step = BK_COUNSELOR;
+		break;
+	case A_BK_COUNSELOR:
+		a->bk_counselor = arg;
+		load_slots(a);
+		a->bk_step = BK_DATE;
+		break;
+	case A_BK_DAY:
+		a->bk_day = arg;
+		a->bk_step = BK_TIME;
+		a->bk_error = 0;
+		break;
+	case A_BK_SLOT:
+		a->bk_slot = arg;
+		a->bk_key[0] = '\0';
+		a->bk_step = BK_PERSON;
+		a->kbd_mode = KB_KO;
+		snprintf(a->focus, sizeof(a->focus), "booking.name");
+		break;
+	case A_BK_FIELD:
+		snprintf(a->focus, sizeof(a->focus), "%s", arg ? "booking.phone" : "booking.name");
+		a->kbd_mode = arg ? KB_NUM : KB_KO;
+		a->kbd_shift = 0;
+		break;
+	case A_BK_NEXT:
+		if (a->bk_step == BK_PERSON && app_bk_person_ok(a)) {
+			hin_commit(a->bk_name);
+			a->bk_step = BK_CONSENT;
+			a->focus[0] = '\0';
+		} else if (a->bk_step == BK_CONSENT && a->bk_consent) {
+			a->bk_step = BK_REVIEW;
+		}
+		break;
+	case A_BK_CONSENT: a->bk_consent = !a->bk_consent; break;
+	case A_BK_CONFIRM: confirm_booking(a); break;
+	case A_KEY: {
+		hin *f = focused_hin(a);
+		if (f)
+			hin_key(f, (char)arg);
 		if (a->kbd_shift && a->kbd_mode != KB_NUM)
 			a->kbd_shift = 0; /* shift holds for one key, like a phone */
 		break;
-	case A_KEY_BACKSPACE: hin_backspace(a->query); break;
-	case A_KEY_SPACE: hin_key(a->query, ' '); break;
+	}
+	case A_KEY_BACKSPACE:
+		if (focused_hin(a))
+			hin_backspace(focused_hin(a));
+		break;
+	case A_KEY_SPACE:
+		if (focused_hin(a))
+			hin_key(focused_hin(a), ' ');
+		break;
 	case A_KEY_SHIFT: a->kbd_shift = !a->kbd_shift; break;
 	case A_KEY_MODE:
 		a->kbd_mode = arg;
 		a->kbd_shift = 0;
-		hin_set_korean(a->query, arg == KB_KO);
+		if (focused_hin(a))
+			hin_set_korean(focused_hin(a), arg == KB_KO);
 		break;
 	case A_CLEAR_QUERY: hin_clear(a->query); break;
 	case A_OPEN_PICKER:
@@ -890,8 +1198,8 @@ static int key(app *a, SDL_Keycode k)
 			back(a);
 		return 0;
 	case SDLK_BACKSPACE:
-		if (strcmp(a->focus, "search.query") == 0 && a->screen == SCR_SEARCH) {
-			hin_backspace(a->query);
+		if (focused_hin(a)) {
+			hin_backspace(focused_hin(a));
 			a->dirty = 1;
 			return 0;
 		}
@@ -923,9 +1231,10 @@ static int key(app *a, SDL_Keycode k)
 
 static void text_input(app *a, const char *s)
 {
+	hin *f;
 	user_input(a);
-	if (a->screen == SCR_SEARCH && strcmp(a->focus, "search.query") == 0) {
-		hin_insert(a->query, s);
+	if ((f = focused_hin(a))) {
+		hin_insert(f, s);
 		a->dirty = 1;
 	}
 }
@@ -1111,7 +1420,7 @@ static int run_cmd(app *a, ctl_cmd *c)
 			ctl_reply_error(fd, "type needs text");
 			goto out;
 		}
-		if (a->screen != SCR_SEARCH || strcmp(a->focus, "search.query") != 0) {
+		if (!focused_hin(a)) {
 			ctl_reply_error(fd, "no focused text field");
 			goto out;
 		}

@@ -24,12 +24,32 @@
 enum screen { SCR_HOME, SCR_SEARCH, SCR_RESULTS, SCR_DETAIL, SCR_BOOKING, SCR_PRACTICE, SCR_A11Y,
 	      SCR_COUNT };
 
+enum bk_step { BK_TOPIC, BK_COUNSELOR, BK_DATE, BK_TIME, BK_PERSON, BK_CONSENT, BK_REVIEW,
+	       BK_SENDING, BK_DONE };
+
+struct bk_topic {
+	char id[32];
+	char *ko, *en;
+};
+struct bk_cs {
+	char id[32];
+	char *name;
+	char topics[160];
+};
+struct bk_slot {
+	char id[96];
+	char counselor[32];
+	time_t start;
+	int available;
+};
+
 enum action {
 	A_NONE, A_BACK, A_HOME, A_GO_SEARCH, A_GO_BOOKING, A_GO_PRACTICE, A_LANG, A_GO_A11Y,
 	A_A11Y_TOGGLE, A_FOCUS_QUERY, A_SUBMIT, A_KEY, A_KEY_BACKSPACE, A_KEY_SPACE,
 	A_KEY_SHIFT, A_KEY_MODE, A_CLEAR_QUERY, A_OPEN_PICKER, A_PICK, A_CLOSE_PICKER,
 	A_CLEAR_FILTERS, A_OPEN_JOB, A_RETRY, A_IDLE_CONTINUE, A_IDLE_END, A_EDIT_SEARCH,
-	A_SCROLL_AREA
+	A_SCROLL_AREA, A_BK_TOPIC, A_BK_COUNSELOR, A_BK_DAY, A_BK_SLOT, A_BK_FIELD, A_BK_NEXT,
+	A_BK_CONSENT, A_BK_CONFIRM
 };
 
 enum picker { PK_NONE, PK_REGION, PK_CATEGORY, PK_EMPLOYMENT, PK_CAREER, PK_EDUCATION,
@@ -123,6 +143,24 @@ struct app {
 	scroller detail_scroll;
 	scroller *active_scroll; /* the one being dragged */
 
+	/* counselling booking (part of the session) */
+	int bk_step;
+	struct bk_topic *bk_topics;
+	int bk_ntopics;
+	struct bk_cs *bk_cs;
+	int bk_ncs;
+	struct bk_slot *bk_slots;
+	int bk_nslots;
+	int bk_load;		/* slots: enum load */
+	int bk_topic, bk_counselor; /* indexes; counselor -1 = anyone */
+	int bk_day, bk_slot;
+	hin *bk_name, *bk_phone;
+	int bk_consent;
+	char bk_code[16];
+	char bk_key[40];
+	unsigned bk_tag, bk_topics_tag, bk_cs_tag, bk_slots_tag;
+	int bk_error;		/* enum tr_id, 0 for none */
+
 	/* code lists */
 	codeitem *regions, *categories;
 	int nregions, ncategories;
@@ -167,5 +205,6 @@ void app_salary_text(const app *a, const job *j, char *out, size_t n);
 void app_deadline_text(const app *a, const job *j, char *out, size_t n);
 const char *app_enum_text(const app *a, int kind, int value);
 int app_today(const app *a);
+int app_bk_person_ok(app *a);
 
 #endif

@@ -17,7 +17,20 @@ struct net_req {
 	unsigned tag;
 	unsigned gen;
 	char *url;
+	char *body; /* POST when set */
+	char *key;  /* Idempotency-Key */
 };
+
+static void req_free(struct net_req *q)
+{
+	free(q->url);
+	if (q->body) {
+		util_wipe(q->body, strlen(q->body)); /* names and phone numbers */
+		free(q->body);
+	}
+	free(q->key);
+	free(q);
+}
 
 struct net {
 	net_opts o;
@@ -108,8 +121,7 @@ static void *worker(void *arg)
 			n->tail = NULL;
 		if (q->gen != n->gen[q->kind]) { /* cancelled while queued */
 			pthread_mutex_unlock(&n->mu);
-			free(q->url);
-			free(q);
+			req_free(q);
 			continue;
 		}
 		n->cur_kind = q->kind;
@@ -122,7 +134,7 @@ static void *worker(void *arg)
 			if (!(local = cache_open(n->cache_dir, err, sizeof(err))))
 				log_warn("cache", "error=\"%s\"", err); /* tried again next time */
 		}
-		if (local && cache_ready(local)) {
+		if (local && cache_ready(local) && !q->body) {
 			const char *path = q->url + strlen(n->base) + 1;
 			buf body;
 			long status;
@@ -143,8 +155,7 @@ static void *worker(void *arg)
 				r->body = buf_detach(&body, &r->len);
 				log_debug("net_local", "kind=%d tag=%u status=%ld ms=%.1f", r->kind, r->tag,
 					  r->status, r->ms);
-				free(q->url);
-				free(q);
+				req_free(q);
 				post(n, r);
 				continue;
 			}
@@ -156,7 +167,17 @@ static void *worker(void *arg)
 		d.too_big = 0;
 		curl_easy_reset(c);
 		curl_easy_setopt(c, CURLOPT_URL, q->url);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+		struct curl_slist *ph = NULL;
+		if (q->body) {
+			char kh[200];
+			for (struct curl_slist *s = hdr; s; s = s->next)
+				ph = curl_slist_append(ph, s->data);
+			ph = curl_slist_append(ph, "Content-Type: application/json");
+			snprintf(kh, sizeof(kh), "Idempotency-Key: %s", q->key ? q->key : "");
+			ph = curl_slist_append(ph, kh);
+			curl_easy_setopt(c, CURLOPT_POSTFIELDS, q->body);
+		}
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, ph ? ph : hdr);
 		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 		curl_easy_setopt(c, CURLOPT_WRITEDATA, &d);
 		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
@@ -169,6 +190,7 @@ static void *worker(void *arg)
 		curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 		t0 = util_now_ms();
 		cc = curl_easy_perform(c);
+		curl_slist_free_all(ph);
 
 		r = xcalloc(1, sizeof(*r));
 		r->kind = q->kind;
@@ -188,8 +210,7 @@ static void *worker(void *arg)
 			log_info("net", "kind=%d err=%d curl=\"%s\" ms=%.0f", q->kind, r->err,
 				 curl_easy_strerror(cc), r->ms);
 		r->body = buf_detach(&d.body, &r->len);
-		free(q->url);
-		free(q);
+		req_free(q);
 		pthread_mutex_lock(&n->mu);
 		int stale = n->gen[r->kind] != n->cur_gen || n->stop;
 		pthread_mutex_unlock(&n->mu);
@@ -244,8 +265,7 @@ void net_destroy(net *n)
 	while (n->head) {
 		struct net_req *q = n->head;
 		n->head = q->next;
-		free(q->url);
-		free(q);
+		req_free(q);
 	}
 	pthread_mutex_destroy(&n->mu);
 	pthread_cond_destroy(&n->cv);
@@ -266,6 +286,8 @@ void net_set_today(net *n, int day)
 	pthread_mutex_unlock(&n->mu);
 }
 
+static unsigned enqueue(net *n, struct net_req *q);
+
 unsigned net_get(net *n, int kind, const char *path)
 {
 	struct net_req *q = xcalloc(1, sizeof(*q));
@@ -274,6 +296,25 @@ unsigned net_get(net *n, int kind, const char *path)
 	buf_printf(&b, "%s/%s", n->base, path);
 	q->url = buf_detach(&b, NULL);
 	q->kind = kind;
+	return enqueue(n, q);
+}
+
+unsigned net_post(net *n, int kind, const char *path, const char *json, const char *key)
+{
+	struct net_req *q = xcalloc(1, sizeof(*q));
+	buf b;
+	buf_init(&b);
+	buf_printf(&b, "%s/%s", n->base, path);
+	q->url = buf_detach(&b, NULL);
+	q->kind = kind;
+	q->body = xstrdup(json);
+	q->key = xstrdup(key);
+	return enqueue(n, q);
+}
+
+static unsigned enqueue(net *n, struct net_req *q)
+{
+	int kind = q->kind;
 	unsigned tag;
 	pthread_mutex_lock(&n->mu);
 	tag = q->tag = ++n->next_tag;

@@ -19,7 +19,8 @@
 #include <stdint.h>
 #include <time.h>
 
-enum net_kind { NET_SEARCH, NET_DETAIL, NET_REGIONS, NET_CATEGORIES, NET_KIND_COUNT };
+enum net_kind { NET_SEARCH, NET_DETAIL, NET_REGIONS, NET_CATEGORIES, NET_TOPICS, NET_COUNSELORS,
+		NET_SLOTS, NET_BOOK, NET_KIND_COUNT };
 
 enum net_err {
 	NET_OK = 0,	    /* a response arrived (any HTTP status) */
@@ -63,6 +64,9 @@ void net_destroy(net *n);
 /* Queues GET base_url + path (path starts without '/', e.g. "v1/jobs?q=..").
  * Returns the request's tag. */
 unsigned net_get(net *n, int kind, const char *path);
+/* Queues POST base_url + path with a JSON body and an Idempotency-Key (both
+ * copied; the body is wiped from memory after sending). Never answered locally. */
+unsigned net_post(net *n, int kind, const char *path, const char *json, const char *key);
 /* Cancels queued and running requests of this kind; their results never arrive. */
 void net_cancel(net *n, int kind);
 void net_result_free(net_result *r);

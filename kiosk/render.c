@@ -104,8 +104,13 @@ static void draw_node(SDL_Renderer *r, txt *t, const theme *th, const ui_node *n
 	default:
 		break;
 	}
-	if (!n->enabled)
+	if (!n->enabled) {
 		fg = th->text_muted;
+		if (n->style == UI_S_PRIMARY || n->style == UI_S_CHIP_ON) {
+			bg = th->surface_alt;
+			bd = th->border;
+		}
+	}
 
 	switch (n->role) {
 	case UI_PANEL:

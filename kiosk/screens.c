@@ -238,7 +238,7 @@ static int filter_chips(app *a, ui_rect area)
 }
 
 /* The on-screen keyboard: 두벌식 Korean, QWERTY, or digits. */
-static void keyboard(app *a, ui_rect r)
+static void keyboard(app *a, ui_rect r, int enter_action, const char *enter_label)
 {
 	static const char *const ko_rows[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
 	static const char *const ko_jamo[26] = {
@@ -320,8 +320,8 @@ static void keyboard(app *a, ui_rect r)
 	k->action = A_KEY_SPACE;
 	k->style = UI_S_KEY;
 	k->font = th->font_small;
-	k = ui_add(a->tree, UI_KEY, "key.search", T(S_KEY_SEARCH), go);
-	k->action = A_SUBMIT;
+	k = ui_add(a->tree, UI_KEY, "key.search", enter_label, go);
+	k->action = enter_action;
 	k->style = UI_S_PRIMARY;
 	k->font = th->font_body;
 }
@@ -374,7 +374,7 @@ static void build_search(app *a)
 		button(a, "search.clear_filters", T(S_CLEAR_FILTERS),
 		       (ui_rect){r.x, r.y, th->touch * 4, th->touch * 8 / 10}, A_CLEAR_FILTERS, 0,
 		       UI_S_FLAT);
-	keyboard(a, kb);
+	keyboard(a, kb, A_SUBMIT, T(S_KEY_SEARCH));
 }
 
 /* ---- the picker overlay ---- */
@@ -777,6 +777,285 @@ static void build_soon(app *a, int title_id)
 	       A_HOME, 0, UI_S_PRIMARY);
 }
 
+/* ---- counselling booking ---- */
+
+static const char *topic_name(app *a, int i)
+{
+	if (i < 0 || i >= a->bk_ntopics)
+		return "";
+	return a->lang == TR_EN ? a->bk_topics[i].en : a->bk_topics[i].ko;
+}
+
+static const char *counselor_name(app *a, const char *id)
+{
+	for (int i = 0; i < a->bk_ncs; i++)
+		if (strcmp(a->bk_cs[i].id, id) == 0)
+			return a->bk_cs[i].name;
+	return id;
+}
+
+static void when_text(app *a, time_t t, char *out, size_t n)
+{
+	int y, m, d, day = kdate_seoul_day(t);
+	long long s = (long long)t + KDATE_SEOUL_OFFSET - (long long)day * 86400;
+	kdate_to_ymd(day, &y, &m, &d);
+	int wd = ((day % 7) + 7 + 3) % 7; /* 0 = Monday */
+	snprintf(out, n, "%d/%d (%s) %02d:%02d", m, d, T((enum tr_id)(S_WD_MON + wd)),
+		 (int)(s / 3600), (int)(s / 60 % 60));
+}
+
+/* A column of choice buttons; returns the height used. */
+static void choices(app *a, ui_rect *r, const char *idfmt, int n, const char *(*label)(app *, int, char *, size_t),
+		    int action, const int *args)
+{
+	const theme *th = &a->th;
+	for (int i = 0; i < n && r->h >= th->touch; i++) {
+		char id[48], lb[160];
+		snprintf(id, sizeof(id), idfmt, i);
+		button(a, id, label(a, i, lb, sizeof(lb)), ui_cut_top(r, th->touch), action,
+		       args ? args[i] : i, UI_S_CHIP)->font = th->font_large;
+		ui_cut_top(r, th->gap);
+	}
+}
+
+static const char *topic_label(app *a, int i, char *b, size_t n)
+{
+	snprintf(b, n, "%s", topic_name(a, i));
+	return b;
+}
+
+static int cs_offers(app *a, int c)
+{
+	char needle[40];
+	snprintf(needle, sizeof(needle), ",%s", a->bk_topics[a->bk_topic].id);
+	const char *p = strstr(a->bk_cs[c].topics, needle);
+	return p && (p[strlen(needle)] == ',' || p[strlen(needle)] == '\0');
+}
+
+static void build_booking(app *a)
+{
+	const theme *th = &a->th;
+	ui_rect r = content_area(a);
+	top_bar(a, &r, T(S_HOME_BOOKING), a->bk_step != BK_SENDING, 1);
+	r = ui_inset_xy(r, th->pad, 0);
+	int lh = txt_line_h(a->text, th->font_large);
+	ui_node *h;
+#define HEAD(id, str)                                                                             \
+	do {                                                                                       \
+		h = ui_add(a->tree, UI_HEADING, id, str, ui_cut_top(&r, lh));                      \
+		h->font = th->font_large;                                                          \
+		ui_cut_top(&r, th->gap * 2);                                                       \
+	} while (0)
+	if (a->bk_error && a->bk_step != BK_PERSON) {
+		int eh = txt_wrapped_h(a->text, th->font_body, 1, T((enum tr_id)a->bk_error), r.w);
+		text(a, "booking.error", T((enum tr_id)a->bk_error), ui_cut_top(&r, eh), th->font_body,
+		     UI_S_ERROR, UI_F_WRAP | UI_F_BOLD);
+		ui_cut_top(&r, th->gap);
+	}
+	switch (a->bk_step) {
+	case BK_TOPIC:
+		HEAD("booking.step", T(S_BK_TOPIC));
+		if (!a->bk_ntopics) {
+			text(a, "booking.loading", T(S_LOADING), ui_cut_top(&r, th->touch), th->font_large,
+			     UI_S_MUTED, UI_F_CENTER);
+			break;
+		}
+		choices(a, &r, "booking.topic.%d", a->bk_ntopics, topic_label, A_BK_TOPIC, NULL);
+		break;
+	case BK_COUNSELOR: {
+		HEAD("booking.step", T(S_BK_COUNSELOR));
+		button(a, "booking.counselor.any", T(S_BK_ANY), ui_cut_top(&r, th->touch), A_BK_COUNSELOR,
+		       -1, UI_S_CHIP)->font = th->font_large;
+		ui_cut_top(&r, th->gap);
+		for (int c = 0; c < a->bk_ncs && r.h >= th->touch; c++) {
+			char id[48];
+			if (!cs_offers(a, c))
+				continue;
+			snprintf(id, sizeof(id), "booking.counselor.%d", c);
+			button(a, id, a->bk_cs[c].name, ui_cut_top(&r, th->touch), A_BK_COUNSELOR, c,
+			       UI_S_CHIP)->font = th->font_large;
+			ui_cut_top(&r, th->gap);
+		}
+		break;
+	}
+	case BK_DATE: {
+		HEAD("booking.step", T(S_BK_DATE));
+		if (a->bk_load != LD_DONE) {
+			text(a, "booking.loading", T(a->bk_load == LD_ERROR ? S_ERROR_NET : S_LOADING),
+			     ui_cut_top(&r, th->touch), th->font_large, UI_S_MUTED, UI_F_CENTER | UI_F_WRAP);
+			break;
+		}
+		int today = app_today(a), monday = today - (((today % 7) + 7 + 3) % 7);
+		int cw = (r.w - th->gap * 6) / 7, chh = txt_line_h(a->text, th->font_small);
+		for (int c = 0; c < 7; c++)
+			text(a, NULL, T((enum tr_id)(S_WD_MON + c)),
+			     (ui_rect){r.x + c * (cw + th->gap), r.y, cw, chh}, th->font_small, UI_S_MUTED,
+			     UI_F_CENTER);
+		ui_cut_top(&r, chh + th->gap);
+		int rowh = th->touch;
+		for (int w = 0; w < 5; w++) {
+			for (int c = 0; c < 7; c++) {
+				int day = monday + w * 7 + c, free_ = 0;
+				char id[40], lb[16], date[11];
+				int y, m, d;
+				if (day < today || day > today + 27)
+					continue;
+				for (int i = 0; i < a->bk_nslots; i++)
+					free_ += a->bk_slots[i].available &&
+						 kdate_seoul_day(a->bk_slots[i].start) == day;
+				kdate_format(day, date);
+				kdate_to_ymd(day, &y, &m, &d);
+				snprintf(id, sizeof(id), "booking.day.%s", date);
+				snprintf(lb, sizeof(lb), "%d/%d", m, d);
+				ui_node *b = button(a, id, lb,
+						    (ui_rect){r.x + c * (cw + th->gap), r.y + w * (rowh + th->gap),
+							      cw, rowh},
+						    A_BK_DAY, day, free_ ? UI_S_CHIP_ON : UI_S_CHIP);
+				b->enabled = free_ > 0;
+				b->font = th->font_body;
+			}
+		}
+		break;
+	}
+	case BK_TIME: {
+		HEAD("booking.step", T(S_BK_TIME));
+		int shown = 0;
+		for (int i = 0; i < a->bk_nslots && r.h >= th->touch; i++) {
+			struct bk_slot *sl = &a->bk_slots[i];
+			char id[40], lb[160], when[64];
+			if (!sl->available || kdate_seoul_day(sl->start) != a->bk_day)
+				continue;
+			when_text(a, sl->start, when, sizeof(when));
+			snprintf(id, sizeof(id), "booking.slot.%d", shown++);
+			snprintf(lb, sizeof(lb), "%s · %s", when, counselor_name(a, sl->counselor));
+			button(a, id, lb, ui_cut_top(&r, th->touch), A_BK_SLOT, i, UI_S_CHIP)->font =
+				th->font_large;
+			ui_cut_top(&r, th->gap);
+		}
+		if (!shown)
+			text(a, "booking.empty", T(S_BK_NO_SLOTS), ui_cut_top(&r, th->touch),
+			     th->font_large, UI_S_MUTED, UI_F_CENTER);
+		break;
+	}
+	case BK_PERSON: {
+		HEAD("booking.step", T(S_BK_PERSON));
+		ui_rect kb;
+		if (a->w > a->h) {
+			/* landscape: the keyboard beside the fields, as on the search screen */
+			kb = ui_cut_right(&r, r.w * 58 / 100);
+			ui_cut_right(&r, th->gap * 2);
+			if (kb.h > kb.w * 10 / 22)
+				kb = ui_cut_bottom(&kb, kb.w * 10 / 22);
+		} else {
+			kb = ui_cut_bottom(&r, r.h * 45 / 100);
+			if (kb.w > kb.h * 26 / 10)
+				kb = ui_inset_xy(kb, (kb.w - kb.h * 26 / 10) / 2, 0);
+		}
+		static const struct {
+			const char *id;
+			int label;
+		} f[2] = {{"booking.name", S_BK_NAME}, {"booking.phone", S_BK_PHONE}};
+		for (int i = 0; i < 2; i++) {
+			text(a, NULL, T((enum tr_id)f[i].label),
+			     ui_cut_top(&r, txt_line_h(a->text, th->font_body)), th->font_body,
+			     UI_S_MUTED, 0);
+			ui_node *n = ui_add(a->tree, UI_TEXT_FIELD, f[i].id, T((enum tr_id)f[i].label),
+					    ui_cut_top(&r, th->touch));
+			n->value = ui_str(a->tree, hin_text(i ? a->bk_phone : a->bk_name));
+			n->focused = strcmp(a->focus, f[i].id) == 0;
+			n->action = A_BK_FIELD;
+			n->arg = i;
+			n->font = th->font_large;
+			ui_cut_top(&r, th->gap * 2);
+		}
+		if (a->bk_error) {
+			text(a, "booking.error", T((enum tr_id)a->bk_error),
+			     ui_cut_top(&r, txt_line_h(a->text, th->font_body) * 2), th->font_body,
+			     UI_S_ERROR, UI_F_WRAP);
+		}
+		ui_node *nx = button(a, "booking.next", T(S_BK_NEXT),
+				     ui_cut_top(&r, th->touch), A_BK_NEXT, 0, UI_S_PRIMARY);
+		nx->enabled = app_bk_person_ok(a);
+		keyboard(a, kb, A_BK_NEXT, T(S_BK_NEXT));
+		break;
+	}
+	case BK_CONSENT: {
+		HEAD("booking.step", T(S_BK_CONSENT_TITLE));
+		static const struct {
+			int id, bold;
+		} lines[] = {{S_BK_CONSENT_PURPOSE, 0}, {S_BK_CONSENT_ITEMS, 1}, {S_BK_CONSENT_KEEP, 1},
+			     {S_BK_CONSENT_REFUSE, 1}, {S_BK_CONSENT_CHILD, 0}};
+		for (size_t i = 0; i < ARRAY_LEN(lines); i++) {
+			const char *t = T((enum tr_id)lines[i].id);
+			int hh = txt_wrapped_h(a->text, th->font_body, lines[i].bold, t, r.w);
+			text(a, NULL, t, ui_cut_top(&r, hh), th->font_body,
+			     lines[i].bold ? UI_S_DEFAULT : UI_S_MUTED,
+			     UI_F_WRAP | (lines[i].bold ? UI_F_BOLD : 0));
+			ui_cut_top(&r, th->gap);
+		}
+		ui_cut_top(&r, th->gap);
+		ui_node *cb = ui_add(a->tree, UI_CHECKBOX, "booking.consent", T(S_BK_CONSENT_BOX),
+				     ui_cut_top(&r, th->touch * 5 / 4));
+		cb->checked = a->bk_consent;
+		cb->action = A_BK_CONSENT;
+		cb->font = th->font_body;
+		ui_cut_top(&r, th->gap * 2);
+		ui_node *nx = button(a, "booking.next", T(S_BK_NEXT), ui_cut_top(&r, th->touch), A_BK_NEXT,
+				     0, UI_S_PRIMARY);
+		nx->enabled = a->bk_consent;
+		break;
+	}
+	case BK_REVIEW:
+	case BK_SENDING: {
+		HEAD("booking.step", T(S_BK_REVIEW));
+		char when[64] = "", line[256];
+		struct bk_slot *sl = a->bk_slot >= 0 && a->bk_slot < a->bk_nslots ? &a->bk_slots[a->bk_slot] : NULL;
+		if (sl)
+			when_text(a, sl->start, when, sizeof(when));
+		const char *rows[][2] = {
+			{T(S_BK_WHAT), topic_name(a, a->bk_topic)},
+			{T(S_BK_WHO), sl ? counselor_name(a, sl->counselor) : ""},
+			{T(S_BK_WHEN), when},
+			{T(S_BK_NAME), hin_text(a->bk_name)},
+			{T(S_BK_PHONE), hin_text(a->bk_phone)},
+		};
+		for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+			snprintf(line, sizeof(line), "%s: %s", rows[i][0], rows[i][1]);
+			text(a, NULL, line, ui_cut_top(&r, txt_line_h(a->text, th->font_large)),
+			     th->font_large, UI_S_DEFAULT, 0);
+			ui_cut_top(&r, th->gap);
+		}
+		ui_cut_top(&r, th->gap * 2);
+		if (a->bk_step == BK_SENDING)
+			text(a, "booking.sending", T(S_BK_SENDING), ui_cut_top(&r, th->touch),
+			     th->font_large, UI_S_MUTED, UI_F_CENTER);
+		else
+			button(a, "booking.confirm", T(S_BK_CONFIRM), ui_cut_top(&r, th->touch),
+			       A_BK_CONFIRM, 0, UI_S_PRIMARY)->font = th->font_large;
+		break;
+	}
+	case BK_DONE: {
+		char code[64];
+		HEAD("booking.step", T(S_BK_DONE));
+		snprintf(code, sizeof(code), T(S_BK_CODE), "");
+		text(a, NULL, code, ui_cut_top(&r, txt_line_h(a->text, th->font_large)), th->font_large,
+		     UI_S_MUTED, UI_F_CENTER);
+		/* the label is the code itself: what the person writes down, what tests read */
+		ui_node *c = ui_add(a->tree, UI_TEXT, "booking.code", a->bk_code,
+				    ui_cut_top(&r, txt_line_h(a->text, th->font_huge) * 3 / 2));
+		c->font = th->font_huge;
+		c->flags = UI_F_CENTER | UI_F_BOLD | UI_F_WRAP;
+		int hh = txt_wrapped_h(a->text, th->font_body, 0, T(S_BK_CODE_HINT), r.w);
+		text(a, NULL, T(S_BK_CODE_HINT), ui_cut_top(&r, hh), th->font_body, UI_S_MUTED, UI_F_WRAP);
+		ui_cut_top(&r, th->gap * 3);
+		button(a, "booking.home", T(S_HOME), ui_inset_xy(ui_cut_top(&r, th->touch), r.w / 4, 0),
+		       A_HOME, 0, UI_S_PRIMARY);
+		break;
+	}
+	}
+#undef HEAD
+}
+
 static void build_a11y(app *a)
 {
 	const theme *th = &a->th;
@@ -848,7 +1127,7 @@ void scr_build(app *a)
 	case SCR_SEARCH: build_search(a); break;
 	case SCR_RESULTS: build_results(a); break;
 	case SCR_DETAIL: build_detail(a); break;
-	case SCR_BOOKING: build_soon(a, S_HOME_BOOKING); break;
+	case SCR_BOOKING: build_booking(a); break;
 	case SCR_PRACTICE: build_soon(a, S_HOME_PRACTICE); break;
 	case SCR_A11Y: build_a11y(a); break;
 	}

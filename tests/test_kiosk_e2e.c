@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <json-c/json.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -416,6 +417,105 @@ static void test_screenshots(void **s)
 	screens("1920x1080", "landscape");
 }
 
+static size_t on_body(char *p, size_t s, size_t n, void *ud)
+{
+	buf_add(ud, p, s * n);
+	return s * n;
+}
+
+/* The service's answer to GET path (for checking what a booking did). */
+static long api_get(const char *path, buf *out)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *h = NULL;
+	char url[512], auth[200];
+	long status = 0;
+	buf_reset(out);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s", api_port, path);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+	h = curl_slist_append(h, auth);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	return status;
+}
+
+/* A counselling booking made at the kiosk is the one the service holds. */
+static void test_booking(void **s)
+{
+	struct kiosk k;
+	char cfg[128], code[32], path[96];
+	json_object *tree, *n;
+	buf out;
+	(void)s;
+	snprintf(cfg, sizeof(cfg), "%s/kiosk.json", dir);
+	kiosk_start(&k, cfg, "1080x1920", "booking");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.booking\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.topic.0\", \"timeout_ms\": 5000}");
+	shot(&k, "portrait", "booking-topic");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.topic.0\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.counselor.any\"}");
+	/* the first day with a free slot */
+	tree = NULL;
+	for (int i = 0; i < 100; i++) {
+		json_object_put(tree);
+		tree = cmd(&k, "{\"cmd\": \"tree\"}");
+		json_object *nodes = get(tree, "nodes");
+		for (size_t j = 0; j < json_object_array_length(nodes); j++) {
+			n = json_object_array_get_idx(nodes, j);
+			const char *id = json_object_get_string(get(n, "id"));
+			if (id && strncmp(id, "booking.day.", 12) == 0 &&
+			    json_object_get_boolean(get(n, "enabled"))) {
+				ok(&k, "{\"cmd\": \"tap\", \"id\": \"%s\"}", id);
+				i = 100;
+				break;
+			}
+		}
+		if (i < 100)
+			usleep(50000);
+	}
+	json_object_put(tree);
+	shot(&k, "portrait", "booking-time");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.slot.0\"}");
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"홍길동\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.phone\"}");
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"010-2345-6789\"}");
+	shot(&k, "portrait", "booking-person");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.next\"}");
+	/* no consent, no booking */
+	n = node(&k, "booking.next", &tree);
+	assert_false(json_object_get_boolean(get(n, "enabled")));
+	json_object_put(tree);
+	shot(&k, "portrait", "booking-consent");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.consent\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.next\"}");
+	shot(&k, "portrait", "booking-review");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.confirm\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.code\", \"timeout_ms\": 10000}");
+	shot(&k, "portrait", "booking-done");
+	n = node(&k, "booking.code", &tree);
+	snprintf(code, sizeof(code), "%s", json_object_get_string(get(n, "label")));
+	json_object_put(tree);
+	assert_int_equal(strlen(code), 6);
+	/* the name and phone are gone from the kiosk once booked */
+	tree = cmd(&k, "{\"cmd\": \"tree\"}");
+	assert_null(strstr(json_object_to_json_string(tree), "홍길동"));
+	assert_null(strstr(json_object_to_json_string(tree), "2345"));
+	json_object_put(tree);
+	/* the service holds exactly that booking */
+	buf_init(&out);
+	snprintf(path, sizeof(path), "v1/bookings/%s?phone_last4=6789", code);
+	assert_int_equal(api_get(path, &out), 200);
+	assert_non_null(strstr(out.data, "\"status\":\"booked\""));
+	buf_release(&out);
+	kiosk_stop(&k);
+}
+
 /* The service goes away: the kiosk says so, with the data's age, and the same
  * search gives the same results from its cache. Runs last: it stops the service. */
 static void test_offline(void **s)
@@ -496,6 +596,7 @@ int main(void)
 		cmocka_unit_test(test_idle_reset_wipes),
 		cmocka_unit_test(test_hanging_server),
 		cmocka_unit_test(test_screenshots),
+		cmocka_unit_test(test_booking),
 		cmocka_unit_test(test_offline),
 	};
 	signal(SIGPIPE, SIG_IGN);

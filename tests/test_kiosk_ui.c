@@ -182,6 +182,18 @@ static void all_screens(int w, int h)
 	check_layout(a, "a11y", a11y);
 	a->screen = SCR_BOOKING;
 	check_layout(a, "booking", soon);
+	static const char *const person[] = {"booking.name", "booking.phone", "booking.next",
+					     "key.r", NULL};
+	static const char *const consent[] = {"booking.consent", "booking.next", NULL};
+	a->bk_step = BK_PERSON;
+	snprintf(a->focus, sizeof(a->focus), "booking.name");
+	hin_set(a->bk_name, "홍길동");
+	hin_set(a->bk_phone, "010-1234-5678");
+	a->bk_consent = 1;
+	check_layout(a, "booking person", person);
+	a->bk_step = BK_CONSENT;
+	check_layout(a, "booking consent", consent);
+	a->bk_step = BK_TOPIC;
 	a->idle_dialog = 1;
 	check_layout(a, "idle", idle);
 	a->idle_dialog = 0;
