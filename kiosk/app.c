@@ -21,6 +21,7 @@
 static void do_search(app *a, int page);
 static void wipe_session(app *a);
 static void on_bk_lists(app *a, net_result *r);
+static void on_obx(app *a, int code, obx_event *ev);
 static void on_bk_booked(app *a, net_result *r);
 
 /* ---- small helpers screens use ---- */
@@ -164,6 +165,8 @@ app *app_create(const kconf *cfg, SDL_Renderer *r, int w, int h, clk *clock, uin
 	a->net = net_create(&no);
 	net_set_today(a->net, app_today(a));
 	a->sync = sync_start(&no, cfg->cache_dir);
+	a->obx = obx_start(&no, cfg->cache_dir);
+	a->obx_backoff = 5000;
 	a->next_sync = clk_ms(clock); /* at once */
 	a->sync_backoff = 5000;
 	if (cfg->control && !(a->ctl = ctl_create(cfg->control, a->ev_ctl, notify, notify_ctx, err, errlen)))
@@ -195,9 +198,22 @@ void app_destroy(app *a)
 	if (!a)
 		return;
 	ctl_destroy(a->ctl);
+	obx_stop(a->obx);
 	sync_stop(a->sync);
 	net_destroy(a->net);
 	a->net = NULL; /* wipe_session must not cancel through it */
+	/* what the workers posted and nobody read */
+	{
+		SDL_Event e;
+		while (SDL_PeepEvents(&e, 1, SDL_GETEVENT, a->ev_net, a->ev_ctl) == 1) {
+			if (e.type == a->ev_ctl)
+				ctl_cmd_free(e.user.data1);
+			else if (e.user.code == 0)
+				net_result_free(e.user.data1);
+			else
+				free(e.user.data1);
+		}
+	}
 	wipe_session(a);
 	for (int i = 0; i < a->nwaits; i++)
 		ctl_cmd_free(a->waits[i].cmd);
@@ -275,6 +291,7 @@ static void wipe_session(app *a)
 	a->bk_consent = 0;
 	a->bk_error = 0;
 	util_wipe(a->bk_code, sizeof(a->bk_code));
+	a->bk_queued = 0;
 	a->bk_key[0] = '\0';
 	free(a->bk_slots);
 	a->bk_slots = NULL;
@@ -663,6 +680,32 @@ static void on_net(app *a, net_result *r)
 	a->dirty = 1;
 }
 
+static void on_obx(app *a, int code, obx_event *ev)
+{
+	a->outbox_pending = ev->pending;
+	if (code == OBX_EV_STORED && a->bk_queued && strcmp(ev->reference, a->bk_code) == 0 &&
+	    a->bk_step == BK_SENDING) {
+		if (ev->failed) {
+			a->bk_error = S_BK_FAILED;
+			a->bk_queued = 0;
+			a->bk_step = BK_REVIEW;
+		} else {
+			/* on disk: now the person may be told; their details leave the screen */
+			a->bk_step = BK_DONE;
+			hin_clear(a->bk_name);
+			hin_clear(a->bk_phone);
+		}
+	}
+	if (code == OBX_EV_COUNT && ev->pending > 0 && !ev->reachable) {
+		uint32_t j = randombytes_uniform(1000);
+		a->obx_next = clk_ms(a->clock) + a->obx_backoff * (800 + (int64_t)j * 4 / 10) / 1000;
+		a->obx_backoff = a->obx_backoff * 2 > 300000 ? 300000 : a->obx_backoff * 2;
+	} else if (code == OBX_EV_COUNT) {
+		a->obx_backoff = 5000;
+	}
+	a->dirty = 1;
+}
+
 static void on_sync(app *a, sync_result *r)
 {
 	int64_t now = clk_ms(a->clock);
@@ -671,6 +714,8 @@ static void on_sync(app *a, sync_result *r)
 	if (r->cache_time)
 		a->cache_time = r->cache_time;
 	a->cache_jobs = r->jobs;
+	if (r->ok && a->outbox_pending > 0)
+		obx_kick(a->obx); /* back online: deliver what waited */
 	if (r->ok) {
 		a->sync_backoff = 5000;
 		a->next_sync = now + a->cfg->sync_interval_s * 1000LL;
@@ -741,12 +786,70 @@ static void load_slots(app *a)
 	a->bk_slots_tag = net_get(a->net, NET_SLOTS, path);
 }
 
+static void new_reference(char *out)
+{
+	static const char alpha[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	out[0] = 'Q';
+	for (int i = 1; i < 8; i++)
+		out[i] = alpha[randombytes_uniform(sizeof(alpha) - 1)];
+	out[8] = '\0';
+}
+
+/* The booking body; with a reference, the queued form the contract describes. */
+static char *booking_body(app *a, const char *reference)
+{
+	json_object *o = json_object_new_object(), *consent = json_object_new_object();
+	char *s;
+	json_object_object_add(o, "slot_id", json_object_new_string(a->bk_slots[a->bk_slot].id));
+	json_object_object_add(o, "topic_id", json_object_new_string(a->bk_topics[a->bk_topic].id));
+	json_object_object_add(o, "name", json_object_new_string(hin_text(a->bk_name)));
+	json_object_object_add(o, "phone", json_object_new_string(hin_text(a->bk_phone)));
+	json_object_object_add(consent, "privacy", json_object_new_boolean(1));
+	json_object_object_add(consent, "version", json_object_new_string("2026-01"));
+	json_object_object_add(o, "consent", consent);
+	if (reference) {
+		json_object *q = json_object_new_object();
+		char ts[32];
+		kdate_format_rfc3339(clk_wall(a->clock), ts);
+		json_object_object_add(q, "reference", json_object_new_string(reference));
+		json_object_object_add(q, "created_at", json_object_new_string(ts));
+		json_object_object_add(o, "queued", q);
+	}
+	s = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return s;
+}
+
+/* Offline: the request goes to the durable outbox; the person is told once it is
+ * on disk (OBX_EV_STORED). */
+static void queue_booking(app *a)
+{
+	char ref[9], key[40];
+	unsigned char raw[16];
+	char *body;
+	new_reference(ref);
+	randombytes_buf(raw, sizeof(raw));
+	util_hex(raw, sizeof(raw), key);
+	body = booking_body(a, ref);
+	obx_submit(a->obx, key, ref, body);
+	util_wipe(body, strlen(body));
+	free(body);
+	snprintf(a->bk_code, sizeof(a->bk_code), "%s", ref);
+	a->bk_queued = 1;
+	a->bk_step = BK_SENDING;
+	a->bk_error = 0;
+}
+
 static void confirm_booking(app *a)
 {
 	json_object *o, *consent;
 	unsigned char raw[16];
 	if (a->bk_slot < 0 || a->bk_slot >= a->bk_nslots || !app_bk_person_ok(a) || !a->bk_consent)
 		return;
+	if (!a->online) {
+		queue_booking(a);
+		return;
+	}
 	/* one key per booking attempt: a retry after a lost answer is the same request */
 	if (!a->bk_key[0]) {
 		randombytes_buf(raw, sizeof(raw));
@@ -857,9 +960,10 @@ static void on_bk_booked(app *a, net_result *r)
 	json_object *o = NULL, *e;
 	json_tokener *tok;
 	if (r->err != NET_OK) {
-		/* no answer: the same key is sent again on "예약하기", never a second booking */
-		a->bk_error = S_ERROR_NET;
-		a->bk_step = BK_REVIEW;
+		/* No answer: the request is queued. Had it reached the service after all,
+		 * the queued copy finds the same person's booking and returns it. */
+		a->online = 0;
+		queue_booking(a);
 		return;
 	}
 	tok = json_tokener_new_ex(16);
@@ -1261,7 +1365,7 @@ static json_object *state_json(app *a)
 	} else {
 		json_object_object_add(o, "cache_updated_at", NULL);
 	}
-	json_object_object_add(o, "outbox", json_object_new_int(0));
+	json_object_object_add(o, "outbox", json_object_new_int(a->outbox_pending));
 	json_object_object_add(o, "language", json_object_new_string(a->lang == TR_EN ? "en" : "ko"));
 	json_object_object_add(o, "version", json_object_new_string(JK_VERSION));
 	json_object_object_add(ax, "contrast", json_object_new_boolean(a->a11y_contrast));
@@ -1600,6 +1704,9 @@ void app_event(app *a, const SDL_Event *e)
 		if (e->user.code == 1) {
 			on_sync(a, e->user.data1);
 			free(e->user.data1);
+		} else if (e->user.code >= OBX_EV_STORED) {
+			on_obx(a, e->user.code, e->user.data1);
+			free(e->user.data1);
 		} else {
 			on_net(a, e->user.data1);
 			net_result_free(e->user.data1);
@@ -1701,6 +1808,10 @@ void app_tick(app *a)
 	int64_t now = clk_ms(a->clock);
 	if (a->probe_due && !a->sync_running && util_now_ms() >= a->probe_due)
 		probe(a);
+	if (a->outbox_pending > 0 && a->obx_next && now >= a->obx_next) {
+		a->obx_next = 0;
+		obx_kick(a->obx);
+	}
 	if (!a->sync_running && now >= a->next_sync) {
 		a->sync_running = 1;
 		net_set_today(a->net, app_today(a));

@@ -16,6 +16,7 @@
 #include "job.h"
 #include "kconf.h"
 #include "net.h"
+#include "outbox.h"
 #include "sync.h"
 #include "text.h"
 #include "theme.h"
@@ -160,6 +161,13 @@ struct app {
 	char bk_key[40];
 	unsigned bk_tag, bk_topics_tag, bk_cs_tag, bk_slots_tag;
 	int bk_error;		/* enum tr_id, 0 for none */
+	int bk_queued;		/* the code shown is a queued request's reference */
+
+	/* the outbox of bookings made offline */
+	outbox *obx;
+	int outbox_pending;
+	int64_t obx_next;	/* kiosk clock ms of the next delivery attempt */
+	int64_t obx_backoff;
 
 	/* code lists */
 	codeitem *regions, *categories;

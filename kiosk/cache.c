@@ -155,6 +155,11 @@ fail:
 	return NULL;
 }
 
+sqlite3 *cache_db(cache *c)
+{
+	return c->db;
+}
+
 void cache_close(cache *c)
 {
 	if (!c)

@@ -27,6 +27,8 @@ enum cache_err { CACHE_OK = 0, CACHE_EDB = -1, CACHE_EFULL = -2, CACHE_EDATA = -
  * even a fresh file cannot be made (no disk, no permission). */
 cache *cache_open(const char *dir, char *err, size_t errlen);
 void cache_close(cache *c);
+/* The connection, for modules that keep their own tables in the cache file. */
+sqlite3 *cache_db(cache *c);
 
 /* 1 once a full sync has completed into this file. */
 int cache_ready(cache *c);

@@ -157,6 +157,13 @@ static const char *const cat[S_COUNT][2] = {
 	[S_BK_WHEN] = {"일시", "When"},
 	[S_BK_WHO] = {"상담사", "Counsellor"},
 	[S_BK_WHAT] = {"상담 주제", "Topic"},
+	[S_BK_QUEUED] = {"예약 요청이 접수되었습니다", "Your request is received"},
+	[S_BK_QUEUED_HINT] = {"지금은 센터에 연결할 수 없어 요청을 저장했습니다. 연결되는 대로 예약을 "
+			      "확정하고, 그 시간이 이미 찼다면 상담사가 전화드립니다. 이 접수 번호로 "
+			      "확인할 수 있습니다.",
+			      "The centre cannot be reached right now, so your request is saved. It "
+			      "is booked as soon as the kiosk is back online; if the time was taken, "
+			      "a counsellor will call you. Keep this reference."},
 	[S_WD_MON] = {"월", "Mon"}, [S_WD_TUE] = {"화", "Tue"}, [S_WD_WED] = {"수", "Wed"},
 	[S_WD_THU] = {"목", "Thu"}, [S_WD_FRI] = {"금", "Fri"}, [S_WD_SAT] = {"토", "Sat"},
 	[S_WD_SUN] = {"일", "Sun"},

@@ -1036,8 +1036,11 @@ static void build_booking(app *a)
 	}
 	case BK_DONE: {
 		char code[64];
-		HEAD("booking.step", T(S_BK_DONE));
-		snprintf(code, sizeof(code), T(S_BK_CODE), "");
+		HEAD("booking.step", T(a->bk_queued ? S_BK_QUEUED : S_BK_DONE));
+		if (a->bk_queued)
+			snprintf(code, sizeof(code), "%s", a->lang == TR_EN ? "Reference" : "접수 번호");
+		else
+			snprintf(code, sizeof(code), T(S_BK_CODE), "");
 		text(a, NULL, code, ui_cut_top(&r, txt_line_h(a->text, th->font_large)), th->font_large,
 		     UI_S_MUTED, UI_F_CENTER);
 		/* the label is the code itself: what the person writes down, what tests read */
@@ -1045,8 +1048,9 @@ static void build_booking(app *a)
 				    ui_cut_top(&r, txt_line_h(a->text, th->font_huge) * 3 / 2));
 		c->font = th->font_huge;
 		c->flags = UI_F_CENTER | UI_F_BOLD | UI_F_WRAP;
-		int hh = txt_wrapped_h(a->text, th->font_body, 0, T(S_BK_CODE_HINT), r.w);
-		text(a, NULL, T(S_BK_CODE_HINT), ui_cut_top(&r, hh), th->font_body, UI_S_MUTED, UI_F_WRAP);
+		const char *hint = T(a->bk_queued ? S_BK_QUEUED_HINT : S_BK_CODE_HINT);
+		int hh = txt_wrapped_h(a->text, th->font_body, 0, hint, r.w);
+		text(a, "booking.hint", hint, ui_cut_top(&r, hh), th->font_body, UI_S_MUTED, UI_F_WRAP);
 		ui_cut_top(&r, th->gap * 3);
 		button(a, "booking.home", T(S_HOME), ui_inset_xy(ui_cut_top(&r, th->touch), r.w / 4, 0),
 		       A_HOME, 0, UI_S_PRIMARY);

@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <sqlite3.h>
 #include <json-c/json.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -589,6 +590,116 @@ static void test_offline(void **s)
 	kiosk_stop(&k);
 }
 
+static int state_outbox(struct kiosk *k)
+{
+	json_object *o = cmd(k, "{\"cmd\": \"state\"}");
+	int n = json_object_get_int(get(o, "outbox"));
+	json_object_put(o);
+	return n;
+}
+
+/* Walks the booking flow up to the review step with the first free slot. */
+static void book_to_review(struct kiosk *k, const char *phone, int nth_day)
+{
+	json_object *tree = NULL, *n;
+	int seen = 0;
+	ok(k, "{\"cmd\": \"tap\", \"id\": \"home.booking\"}");
+	ok(k, "{\"cmd\": \"wait\", \"id\": \"booking.topic.0\", \"timeout_ms\": 5000}");
+	ok(k, "{\"cmd\": \"tap\", \"id\": \"booking.topic.0\"}");
+	ok(k, "{\"cmd\": \"tap\", \"id\": \"booking.counselor.any\"}");
+	for (int i = 0; i < 100; i++) {
+		json_object_put(tree);
+		tree = cmd(k, "{\"cmd\": \"tree\"}");
+		json_object *nodes = get(tree, "nodes");
+		for (size_t j = 0; j < json_object_array_length(nodes); j++) {
+			n = json_object_array_get_idx(nodes, j);
+			const char *id = json_object_get_string(get(n, "id"));
+			if (id && strncmp(id, "booking.day.", 12) == 0 &&
+			    json_object_get_boolean(get(n, "enabled")) && seen++ == nth_day) {
+				ok(k, "{\"cmd\": \"tap\", \"id\": \"%s\"}", id);
+				i = 100;
+				break;
+			}
+		}
+		seen = 0;
+		if (i < 100)
+			usleep(50000);
+	}
+	json_object_put(tree);
+	ok(k, "{\"cmd\": \"tap\", \"id\": \"booking.slot.0\"}");
+	ok(k, "{\"cmd\": \"type\", \"text\": \"김대기\"}");
+	ok(k, "{\"cmd\": \"tap\", \"id\": \"booking.phone\"}");
+	ok(k, "{\"cmd\": \"type\", \"text\": \"%s\"}", phone);
+	ok(k, "{\"cmd\": \"tap\", \"id\": \"booking.next\"}");
+	ok(k, "{\"cmd\": \"tap\", \"id\": \"booking.consent\"}");
+	ok(k, "{\"cmd\": \"tap\", \"id\": \"booking.next\"}");
+}
+
+/* Offline: the booking is queued durably, survives kill -9, and is delivered
+ * exactly once when the service is back. Runs after test_offline (service down). */
+static void test_outbox_exactly_once(void **s)
+{
+	struct kiosk k;
+	char cfg[128], ref[32], path[96];
+	json_object *tree, *n;
+	buf out;
+	(void)s;
+	assert_int_equal(server, 0); /* test_offline stopped it */
+	snprintf(cfg, sizeof(cfg), "%s/kiosk.json", dir);
+	kiosk_start(&k, cfg, "1080x1920", "outbox");
+	/* another day than test_booking's slot, which the cached slot list may still
+	 * show as free (then the answer would rightly be a follow-up) */
+	book_to_review(&k, "010-3456-7890", 1);
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.confirm\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.code\", \"timeout_ms\": 15000}");
+	shot(&k, "portrait", "booking-queued");
+	n = node(&k, "booking.code", &tree);
+	snprintf(ref, sizeof(ref), "%s", json_object_get_string(get(n, "label")));
+	json_object_put(tree);
+	assert_int_equal(strlen(ref), 8);
+	assert_int_equal(ref[0], 'Q');
+	assert_int_equal(state_outbox(&k), 1);
+
+	/* a crash: nothing is lost */
+	kill(k.pid, SIGKILL);
+	waitpid(k.pid, NULL, 0);
+	fclose(k.in);
+	close(k.fd);
+	kiosk_start(&k, cfg, "1080x1920", "outbox2");
+	int pending = 0;
+	for (int i = 0; i < 100 && (pending = state_outbox(&k)) != 1; i++)
+		usleep(50000);
+	assert_int_equal(pending, 1);
+
+	/* the service comes back on the same address: delivered, once */
+	assert_int_equal(tu_serve(dir, api_port, &server), api_port);
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.search\"}"); /* someone uses the kiosk */
+	for (int i = 0; i < 200 && (pending = state_outbox(&k)) != 0; i++) {
+		usleep(100000);
+		if (i % 20 == 19) /* and time passes */
+			ok(&k, "{\"cmd\": \"advance\", \"ms\": 60000}");
+	}
+	assert_int_equal(pending, 0);
+	buf_init(&out);
+	snprintf(path, sizeof(path), "v1/bookings/%s?phone_last4=7890", ref);
+	assert_int_equal(api_get(path, &out), 200);
+	assert_non_null(strstr(out.data, "\"status\":\"booked\""));
+	buf_release(&out);
+	kiosk_stop(&k);
+	/* exactly one booking for that person */
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char dbp[128];
+	snprintf(dbp, sizeof(dbp), "%s/jobcenter.db", dir);
+	assert_int_equal(sqlite3_open(dbp, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM bookings WHERE phone = "
+						"'01034567890'", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -598,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_screenshots),
 		cmocka_unit_test(test_booking),
 		cmocka_unit_test(test_offline),
+		cmocka_unit_test(test_outbox_exactly_once),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

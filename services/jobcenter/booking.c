@@ -614,6 +614,26 @@ static int insert_booking(sqlite3 *db, const struct req *q, const char *status, 
 	return rc;
 }
 
+/* The active booking of this slot when it belongs to the same phone number. */
+static int same_person_booked(sqlite3 *db, const struct req *q, char *code, size_t n)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT code FROM bookings WHERE slot_id = ? AND phone = ? AND status ="
+			       " 'booked'",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, q->slot, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, q->phone, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+			snprintf(code, n, "%s", (const char *)sqlite3_column_text(st, 0));
+			found = 1;
+		}
+		sqlite3_finalize(st);
+	}
+	return found;
+}
+
 static int upcoming_for_phone(sqlite3 *db, const char *phone, time_t now)
 {
 	sqlite3_stmt *st;
@@ -735,6 +755,11 @@ int bk_book(sqlite3 *db, const bk_opts *o, const char *kiosk, const char *key, c
 					   q.day, q.start));
 	} else if (ins != SQLITE_CONSTRAINT) {
 		goto dberr;
+	} else if (queued && same_person_booked(db, &q, code, sizeof(code))) {
+		/* the kiosk's first, unanswered attempt did arrive: that is the booking */
+		*status = 201;
+		to_body(resp, booking_json(db, o, "booked", code, NULL, q.counselor, q.topic, q.day,
+					   q.start));
 	} else if (queued) {
 		/* nothing the person entered is lost: a counsellor will call */
 		if (insert_booking(db, &q, "follow_up", NULL, kiosk, now) != SQLITE_DONE) {
