@@ -14,9 +14,9 @@
 #include "util.h"
 
 #define SYNC_MAX_PAGE (32u << 20)
-/* 250 listings (~280 KB) per page: json-c holds a page as ~10x its size while it
+/* 100 listings (~110 KB) per page: json-c holds a page as ~10x its size while it
  * is applied, and a kiosk has little memory */
-#define SYNC_PER_PAGE 250
+#define SYNC_PER_PAGE 100
 #define SYNC_MAX_PAGES 10000
 
 struct syncer {

@@ -8,7 +8,7 @@
 #define TXT_CACHE 512	 /* rendered strings kept */
 /* Rendered strings are full ARGB surfaces in the software renderer: a result's
  * title alone can be 200 KiB. The cache is bounded by bytes, not only count. */
-#define TXT_CACHE_BYTES (4u << 20)
+#define TXT_CACHE_BYTES (3u << 20)
 #define TXT_METRICS 1024 /* measured strings remembered */
 
 /* One FreeType face per weight, resized on demand: a CJK face costs ~10 MiB of
