@@ -34,6 +34,9 @@ void util_wipe(void *p, size_t n);
 /* Monotonic clock in milliseconds (for durations, never for dates). */
 double util_now_ms(void);
 
+/* Creates dir and its missing parents with mode. Returns 0, or -1 with errno. */
+int util_mkdir_p(const char *dir, unsigned mode) WUR;
+
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void util_hex(const unsigned char *in, size_t n, char *out);
 

@@ -27,22 +27,6 @@ static const char meta_sql[] =
 	"CREATE TABLE IF NOT EXISTS cache_docs(path TEXT PRIMARY KEY, etag TEXT, body TEXT NOT NULL,"
 	" fetched_at INTEGER NOT NULL) WITHOUT ROWID;";
 
-static int mkdir_p(const char *dir)
-{
-	char tmp[1024];
-	size_t n = strlen(dir);
-	if (n == 0 || n >= sizeof(tmp))
-		return -1;
-	memcpy(tmp, dir, n + 1);
-	for (char *p = tmp + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	return mkdir(tmp, 0700) < 0 && errno != EEXIST ? -1 : 0;
-}
 
 /* 0: open; -1: the file is damaged or not a database (move it aside); -2: it could
  * not be checked now (busy, I/O): leave it alone and try again later. */
@@ -120,7 +104,7 @@ cache *cache_open(const char *dir, char *err, size_t errlen)
 	size_t n = strlen(dir) + 16;
 	c->path = xmalloc(n);
 	snprintf(c->path, n, "%s/cache.db", dir);
-	if (mkdir_p(dir) < 0) {
+	if (util_mkdir_p(dir, 0700) < 0) {
 		snprintf(err, errlen, "cache dir %s: %s", dir, strerror(errno));
 		goto fail;
 	}

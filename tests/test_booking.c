@@ -66,39 +66,11 @@ static int teardown(void **s)
 	return system(c) == 0 ? 0 : -1;
 }
 
-static size_t on_data(char *p, size_t s, size_t n, void *ud)
-{
-	buf_add(ud, p, s * n);
-	return s * n;
-}
+
 
 static long http(const char *method, const char *path, const char *key, const char *body, buf *out)
 {
-	CURL *c = curl_easy_init();
-	struct curl_slist *h = NULL;
-	char url[512], hdr[256];
-	long status = 0;
-	buf_reset(out);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s", port, path);
-	snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", token);
-	h = curl_slist_append(h, hdr);
-	h = curl_slist_append(h, "Content-Type: application/json");
-	if (key) {
-		snprintf(hdr, sizeof(hdr), "Idempotency-Key: %s", key);
-		h = curl_slist_append(h, hdr);
-	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	if (body)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
-	assert_int_equal(curl_easy_perform(c), CURLE_OK);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	return status;
+	return tu_http(port, token, method, path, key, body, out);
 }
 
 /* The n-th available future slot (from the service) for a topic. */

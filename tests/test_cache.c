@@ -30,32 +30,11 @@ static int port;
 static pid_t server;
 
 
-static size_t on_data(char *p, size_t s, size_t n, void *ud)
-{
-	buf_add(ud, p, s * n);
-	return s * n;
-}
 
-/* GET path from the service; returns the status, body in out. */
+
 static long http_get(const char *path, buf *out)
 {
-	CURL *c = curl_easy_init();
-	struct curl_slist *h = NULL;
-	char url[4096], auth[200];
-	long status = 0;
-	buf_reset(out);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s", port, path);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
-	h = curl_slist_append(h, auth);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
-	assert_int_equal(curl_easy_perform(c), CURLE_OK);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	return status;
+	return tu_http(port, token, "GET", path, NULL, NULL, out);
 }
 
 static int setup(void **s)

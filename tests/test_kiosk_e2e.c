@@ -418,32 +418,12 @@ static void test_screenshots(void **s)
 	screens("1920x1080", "landscape");
 }
 
-static size_t on_body(char *p, size_t s, size_t n, void *ud)
-{
-	buf_add(ud, p, s * n);
-	return s * n;
-}
+
 
 /* The service's answer to GET path (for checking what a booking did). */
 static long api_get(const char *path, buf *out)
 {
-	CURL *c = curl_easy_init();
-	struct curl_slist *h = NULL;
-	char url[512], auth[200];
-	long status = 0;
-	buf_reset(out);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s", api_port, path);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
-	h = curl_slist_append(h, auth);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
-	assert_int_equal(curl_easy_perform(c), CURLE_OK);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	return status;
+	return tu_http(api_port, token, "GET", path, NULL, NULL, out);
 }
 
 /* A counselling booking made at the kiosk is the one the service holds. */

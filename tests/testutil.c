@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,4 +93,41 @@ int tu_stop(pid_t pid)
 	if (waitpid(pid, &st, 0) != pid)
 		return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static size_t tu_on_data(char *p, size_t s, size_t n, void *ud)
+{
+	buf_add(ud, p, s * n);
+	return s * n;
+}
+
+long tu_http(int port, const char *token, const char *method, const char *path,
+	     const char *key, const char *json, buf *out)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *h = NULL;
+	char url[4096], hdr[256];
+	long status = 0;
+	buf_reset(out);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s", port, path);
+	snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", token);
+	h = curl_slist_append(h, hdr);
+	if (json)
+		h = curl_slist_append(h, "Content-Type: application/json");
+	if (key) {
+		snprintf(hdr, sizeof(hdr), "Idempotency-Key: %s", key);
+		h = curl_slist_append(h, hdr);
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (json)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, json);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, tu_on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	return status;
 }

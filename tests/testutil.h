@@ -24,6 +24,12 @@ void tu_token(const char *dir, const char *kiosk, char *token);
  * bound and the process in *pid. */
 int tu_serve(const char *dir, int port, pid_t *pid);
 
+/* An HTTP request to 127.0.0.1:port with the device token (and, when key is set,
+ * an Idempotency-Key; when json is set, a JSON body). Returns the status; the
+ * body into out (reset first). */
+long tu_http(int port, const char *token, const char *method, const char *path,
+	     const char *key, const char *json, buf *out);
+
 /* SIGTERM and wait; returns the exit status (-1 if it did not exit normally). */
 int tu_stop(pid_t pid);
 

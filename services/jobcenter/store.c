@@ -42,23 +42,6 @@ static const char service_schema[] =
 	" started_at INTEGER NOT NULL, finished_at INTEGER, status TEXT NOT NULL, upserts INTEGER,"
 	" deletes INTEGER, message TEXT);";
 
-static int mkdir_p(const char *dir)
-{
-	char tmp[4096];
-	size_t n = strlen(dir);
-	if (n == 0 || n >= sizeof(tmp))
-		return -1;
-	memcpy(tmp, dir, n + 1);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(tmp, 0750) < 0 && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	}
-	return mkdir(tmp, 0750) < 0 && errno != EEXIST ? -1 : 0;
-}
 
 static int open_conn(const char *path, sqlite3 **out, char *err, size_t errlen)
 {
@@ -94,7 +77,7 @@ int store_open(const char *dir, int pool, store **out, char *err, size_t errlen)
 	int rc;
 
 	err[0] = '\0';
-	if (mkdir_p(dir) < 0) {
+	if (util_mkdir_p(dir, 0750) < 0) {
 		snprintf(err, errlen, "%s: cannot create directory: %s", dir, strerror(errno));
 		return STORE_EIO;
 	}
