@@ -155,9 +155,9 @@ static void *worker(void *arg)
 			s = next;
 			kick = 1;
 		}
+		first = 0; /* (before any continue: an unopenable cache must not spin) */
 		if (!kick || !db)
 			continue;
-		first = 0;
 		/* deliver, oldest first; stop at the first item the service does not answer */
 		int reachable = 1;
 		for (;;) {
