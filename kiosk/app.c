@@ -23,6 +23,8 @@ static void wipe_session(app *a);
 static void on_bk_lists(app *a, net_result *r);
 static void on_obx(app *a, int code, obx_event *ev);
 static void on_bk_booked(app *a, net_result *r);
+static void lookup_reset(app *a);
+static void on_lookup(app *a, net_result *r);
 
 /* ---- small helpers screens use ---- */
 
@@ -149,6 +151,10 @@ app *app_create(const kconf *cfg, SDL_Renderer *r, int w, int h, clk *clock, uin
 	a->bk_name = hin_create(40);
 	a->bk_phone = hin_create(13);
 	hin_set_korean(a->bk_phone, 0);
+	a->lk_code = hin_create(8);
+	hin_set_korean(a->lk_code, 0);
+	a->lk_digits = hin_create(4);
+	hin_set_korean(a->lk_digits, 0);
 	a->online = 1;
 	reset_filters(a);
 	if (!(a->text = txt_create(r, err, errlen)))
@@ -224,6 +230,8 @@ void app_destroy(app *a)
 	hin_destroy(a->query);
 	hin_destroy(a->bk_name);
 	hin_destroy(a->bk_phone);
+	hin_destroy(a->lk_code);
+	hin_destroy(a->lk_digits);
 	for (int i = 0; i < a->bk_ntopics; i++) {
 		free(a->bk_topics[i].ko);
 		free(a->bk_topics[i].en);
@@ -299,6 +307,7 @@ static void wipe_session(app *a)
 	a->bk_load = LD_IDLE;
 	if (a->net)
 		net_cancel(a->net, NET_BOOK);
+	lookup_reset(a);
 	free_results(a);
 	free_detail(a);
 	reset_filters(a);
@@ -312,6 +321,19 @@ static void wipe_session(app *a)
 	a->idle_dialog = 0;
 	ui_wipe(a->tree);
 	a->dirty = 1;
+}
+
+/* Forgets a look-up: the code and digits typed, and what the service said. */
+static void lookup_reset(app *a)
+{
+	if (a->net)
+		net_cancel(a->net, NET_LOOKUP);
+	hin_clear(a->lk_code);
+	hin_clear(a->lk_digits);
+	a->lk_busy = a->lk_error = a->lk_status = a->lk_sure = a->lk_done = 0;
+	a->lk_start = 0;
+	util_wipe(a->lk_counselor, sizeof(a->lk_counselor));
+	a->lk_topic[0] = '\0';
 }
 
 static void reset_session(app *a, const char *why)
@@ -392,6 +414,10 @@ static void back(app *a)
 {
 	if (a->picker != PK_NONE) {
 		a->picker = PK_NONE;
+	} else if (a->screen == SCR_BOOKING && (a->bk_step == BK_LOOKUP || a->bk_step == BK_LOOKED)) {
+		lookup_reset(a);
+		a->bk_step = BK_TOPIC;
+		a->focus[0] = '\0';
 	} else if (a->screen == SCR_BOOKING && a->bk_step > BK_TOPIC && a->bk_step < BK_SENDING) {
 		a->bk_step--;
 		a->bk_error = 0;
@@ -676,6 +702,10 @@ static void on_net(app *a, net_result *r)
 		if (r->tag == a->bk_tag)
 			on_bk_booked(a, r);
 		break;
+	case NET_LOOKUP:
+		if (r->tag == a->lk_tag)
+			on_lookup(a, r);
+		break;
 	}
 	a->dirty = 1;
 }
@@ -739,6 +769,10 @@ static hin *focused_hin(app *a)
 		return a->bk_phone;
 	if (a->screen == SCR_SEARCH && strcmp(a->focus, "search.query") == 0)
 		return a->query;
+	if (a->screen == SCR_BOOKING && strcmp(a->focus, "booking.lookup_code") == 0)
+		return a->lk_code;
+	if (a->screen == SCR_BOOKING && strcmp(a->focus, "booking.lookup_digits") == 0)
+		return a->lk_digits;
 	return NULL;
 }
 
@@ -995,6 +1029,111 @@ static void on_bk_booked(app *a, net_result *r)
 	json_object_put(o);
 }
 
+/* ---- looking up and cancelling a booking ---- */
+
+/* The code as the service stores it (upper case, no spaces) into out; 0 if it
+ * cannot be one. */
+static int lookup_code(app *a, char *out, size_t n)
+{
+	size_t k = 0;
+	for (const char *p = hin_text(a->lk_code); *p; p++) {
+		char c = *p;
+		if (c == ' ' || c == '-')
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) || k + 1 >= n)
+			return 0;
+		out[k++] = c;
+	}
+	out[k] = '\0';
+	return k >= 6;
+}
+
+int app_lookup_ok(app *a)
+{
+	char code[16];
+	const char *d = hin_text(a->lk_digits);
+	if (!lookup_code(a, code, sizeof(code)) || strlen(d) != 4)
+		return 0;
+	for (; *d; d++)
+		if (*d < '0' || *d > '9')
+			return 0;
+	return 1;
+}
+
+/* Sends the look-up (del 0) or the cancellation (del 1). */
+static void lookup_send(app *a, int del)
+{
+	char code[16], path[96];
+	if (a->lk_busy || !app_lookup_ok(a))
+		return;
+	lookup_code(a, code, sizeof(code));
+	snprintf(path, sizeof(path), "v1/bookings/%s?phone_last4=%s", code, hin_text(a->lk_digits));
+	a->lk_tag = del ? net_delete(a->net, NET_LOOKUP, path) : net_get(a->net, NET_LOOKUP, path);
+	util_wipe(path, sizeof(path));
+	a->lk_busy = del ? 2 : 1;
+	a->lk_error = 0;
+}
+
+static void on_lookup(app *a, net_result *r)
+{
+	int del = a->lk_busy == 2;
+	json_object *o = NULL, *e;
+	a->lk_busy = 0;
+	a->lk_sure = 0;
+	if (r->err != NET_OK) {
+		a->online = 0;
+		a->lk_error = S_LK_OFFLINE;
+		return;
+	}
+	if (r->status == 404) {
+		a->lk_error = S_LK_NOT_FOUND;
+		a->bk_step = BK_LOOKUP;
+		return;
+	}
+	if (r->status == 429) {
+		a->lk_error = S_LK_LIMIT;
+		return;
+	}
+	if (del && r->status == 204) {
+		a->lk_done = 1;
+		a->lk_status = S_LK_CANCELLED_ST;
+		return;
+	}
+	if (del || r->status != 200) {
+		a->lk_error = S_ERROR_SERVER;
+		return;
+	}
+	json_tokener *tok = json_tokener_new_ex(16);
+	if (r->body && utf8_valid(r->body, r->len))
+		o = json_tokener_parse_ex(tok, r->body, (int)r->len);
+	json_tokener_free(tok);
+	const char *st = o ? jstr(o, "status") : NULL;
+	if (!st) {
+		a->lk_error = S_ERROR_SERVER;
+		json_object_put(o);
+		return;
+	}
+	a->lk_status = strcmp(st, "booked") == 0	 ? S_LK_BOOKED
+		       : strcmp(st, "follow_up") == 0 ? S_LK_FOLLOW_UP
+						      : S_LK_CANCELLED_ST;
+	a->lk_start = 0;
+	a->lk_counselor[0] = a->lk_topic[0] = '\0';
+	if (json_object_object_get_ex(o, "slot", &e)) {
+		const char *t = jstr(e, "starts_at");
+		if (!t || kdate_parse_rfc3339(t, &a->lk_start) < 0)
+			a->lk_start = 0;
+	}
+	if (json_object_object_get_ex(o, "counselor", &e) && jstr(e, "name"))
+		snprintf(a->lk_counselor, sizeof(a->lk_counselor), "%s", jstr(e, "name"));
+	if (json_object_object_get_ex(o, "topic", &e) && jstr(e, "id"))
+		snprintf(a->lk_topic, sizeof(a->lk_topic), "%s", jstr(e, "id"));
+	a->bk_step = BK_LOOKED;
+	a->focus[0] = '\0';
+	json_object_put(o);
+}
+
 /* ---- actions ---- */
 
 static void pick(app *a, int i)
@@ -1046,6 +1185,16 @@ static void pick(app *a, int i)
 	a->dirty = 1;
 }
 
+/* Gives the keyboard, in mode (enum kbd_mode), to the text field id. */
+static void focus_field(app *a, const char *id, int mode)
+{
+	snprintf(a->focus, sizeof(a->focus), "%s", id);
+	a->kbd_mode = mode;
+	a->kbd_shift = 0;
+	if (focused_hin(a))
+		hin_set_korean(focused_hin(a), mode == KB_KO);
+}
+
 static void action(app *a, const ui_node *n)
 {
 	int arg = n->arg;
@@ -1093,9 +1242,7 @@ static void action(app *a, const ui_node *n)
 		snprintf(a->focus, sizeof(a->focus), "booking.name");
 		break;
 	case A_BK_FIELD:
-		snprintf(a->focus, sizeof(a->focus), "%s", arg ? "booking.phone" : "booking.name");
-		a->kbd_mode = arg ? KB_NUM : KB_KO;
-		a->kbd_shift = 0;
+		focus_field(a, arg ? "booking.phone" : "booking.name", arg ? KB_NUM : KB_KO);
 		break;
 	case A_BK_NEXT:
 		if (a->bk_step == BK_PERSON && app_bk_person_ok(a)) {
@@ -1108,6 +1255,28 @@ static void action(app *a, const ui_node *n)
 		break;
 	case A_BK_CONSENT: a->bk_consent = !a->bk_consent; break;
 	case A_BK_CONFIRM: confirm_booking(a); break;
+	case A_LK_OPEN:
+		lookup_reset(a);
+		a->bk_step = BK_LOOKUP;
+		focus_field(a, "booking.lookup_code", KB_EN);
+		break;
+	case A_LK_FIELD:
+		focus_field(a, arg ? "booking.lookup_digits" : "booking.lookup_code", arg ? KB_NUM : KB_EN);
+		break;
+	case A_LK_FIND:
+		if (strcmp(a->focus, "booking.lookup_code") == 0 && !*hin_text(a->lk_digits)) {
+			/* the keyboard's enter moves on to the digits */
+			focus_field(a, "booking.lookup_digits", KB_NUM);
+			break;
+		}
+		lookup_send(a, 0);
+		break;
+	case A_LK_CANCEL:
+		if (!a->lk_sure)
+			a->lk_sure = 1;
+		else
+			lookup_send(a, 1);
+		break;
 	case A_KEY: {
 		hin *f = focused_hin(a);
 		if (f)

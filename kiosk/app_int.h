@@ -26,7 +26,7 @@ enum screen { SCR_HOME, SCR_SEARCH, SCR_RESULTS, SCR_DETAIL, SCR_BOOKING, SCR_PR
 	      SCR_COUNT };
 
 enum bk_step { BK_TOPIC, BK_COUNSELOR, BK_DATE, BK_TIME, BK_PERSON, BK_CONSENT, BK_REVIEW,
-	       BK_SENDING, BK_DONE };
+	       BK_SENDING, BK_DONE, BK_LOOKUP, BK_LOOKED };
 
 struct bk_topic {
 	char id[32];
@@ -50,7 +50,7 @@ enum action {
 	A_KEY_SHIFT, A_KEY_MODE, A_CLEAR_QUERY, A_OPEN_PICKER, A_PICK, A_CLOSE_PICKER,
 	A_CLEAR_FILTERS, A_OPEN_JOB, A_RETRY, A_IDLE_CONTINUE, A_IDLE_END, A_EDIT_SEARCH,
 	A_SCROLL_AREA, A_BK_TOPIC, A_BK_COUNSELOR, A_BK_DAY, A_BK_SLOT, A_BK_FIELD, A_BK_NEXT,
-	A_BK_CONSENT, A_BK_CONFIRM
+	A_BK_CONSENT, A_BK_CONFIRM, A_LK_OPEN, A_LK_FIELD, A_LK_FIND, A_LK_CANCEL
 };
 
 enum picker { PK_NONE, PK_REGION, PK_CATEGORY, PK_EMPLOYMENT, PK_CAREER, PK_EDUCATION,
@@ -163,6 +163,18 @@ struct app {
 	int bk_error;		/* enum tr_id, 0 for none */
 	int bk_queued;		/* the code shown is a queued request's reference */
 
+	/* looking up or cancelling a booking (steps BK_LOOKUP, BK_LOOKED) */
+	hin *lk_code, *lk_digits;
+	unsigned lk_tag;
+	int lk_busy;		/* a request is out */
+	int lk_error;		/* enum tr_id, 0 for none */
+	int lk_status;		/* enum tr_id of the booking's status */
+	int lk_sure;		/* cancel was tapped once */
+	int lk_done;		/* cancelled just now */
+	time_t lk_start;
+	char lk_counselor[64];
+	char lk_topic[32];
+
 	/* the outbox of bookings made offline */
 	outbox *obx;
 	int outbox_pending;
@@ -214,5 +226,7 @@ void app_deadline_text(const app *a, const job *j, char *out, size_t n);
 const char *app_enum_text(const app *a, int kind, int value);
 int app_today(const app *a);
 int app_bk_person_ok(app *a);
+/* The look-up form holds a possible code and four digits. */
+int app_lookup_ok(app *a);
 
 #endif

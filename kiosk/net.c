@@ -19,6 +19,7 @@ struct net_req {
 	char *url;
 	char *body; /* POST when set */
 	char *key;  /* Idempotency-Key */
+	int del;    /* DELETE */
 };
 
 static void req_free(struct net_req *q)
@@ -134,7 +135,7 @@ static void *worker(void *arg)
 			if (!(local = cache_open(n->cache_dir, err, sizeof(err))))
 				log_warn("cache", "error=\"%s\"", err); /* tried again next time */
 		}
-		if (local && cache_ready(local) && !q->body) {
+		if (local && cache_ready(local) && !q->body && !q->del) {
 			const char *path = q->url + strlen(n->base) + 1;
 			buf body;
 			long status;
@@ -176,6 +177,8 @@ static void *worker(void *arg)
 			snprintf(kh, sizeof(kh), "Idempotency-Key: %s", q->key ? q->key : "");
 			ph = curl_slist_append(ph, kh);
 			curl_easy_setopt(c, CURLOPT_POSTFIELDS, q->body);
+		} else if (q->del) {
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
 		}
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, ph ? ph : hdr);
 		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
@@ -288,7 +291,8 @@ void net_set_today(net *n, int day)
 
 static unsigned enqueue(net *n, struct net_req *q);
 
-unsigned net_get(net *n, int kind, const char *path)
+/* A request for base_url + path, not yet queued. */
+static struct net_req *req_new(net *n, int kind, const char *path)
 {
 	struct net_req *q = xcalloc(1, sizeof(*q));
 	buf b;
@@ -296,19 +300,26 @@ unsigned net_get(net *n, int kind, const char *path)
 	buf_printf(&b, "%s/%s", n->base, path);
 	q->url = buf_detach(&b, NULL);
 	q->kind = kind;
-	return enqueue(n, q);
+	return q;
+}
+
+unsigned net_get(net *n, int kind, const char *path)
+{
+	return enqueue(n, req_new(n, kind, path));
 }
 
 unsigned net_post(net *n, int kind, const char *path, const char *json, const char *key)
 {
-	struct net_req *q = xcalloc(1, sizeof(*q));
-	buf b;
-	buf_init(&b);
-	buf_printf(&b, "%s/%s", n->base, path);
-	q->url = buf_detach(&b, NULL);
-	q->kind = kind;
+	struct net_req *q = req_new(n, kind, path);
 	q->body = xstrdup(json);
 	q->key = xstrdup(key);
+	return enqueue(n, q);
+}
+
+unsigned net_delete(net *n, int kind, const char *path)
+{
+	struct net_req *q = req_new(n, kind, path);
+	q->del = 1;
 	return enqueue(n, q);
 }
 

@@ -20,7 +20,7 @@
 #include <time.h>
 
 enum net_kind { NET_SEARCH, NET_DETAIL, NET_REGIONS, NET_CATEGORIES, NET_TOPICS, NET_COUNSELORS,
-		NET_SLOTS, NET_BOOK, NET_KIND_COUNT };
+		NET_SLOTS, NET_BOOK, NET_LOOKUP, NET_KIND_COUNT };
 
 enum net_err {
 	NET_OK = 0,	    /* a response arrived (any HTTP status) */
@@ -67,6 +67,8 @@ unsigned net_get(net *n, int kind, const char *path);
 /* Queues POST base_url + path with a JSON body and an Idempotency-Key (both
  * copied; the body is wiped from memory after sending). Never answered locally. */
 unsigned net_post(net *n, int kind, const char *path, const char *json, const char *key);
+/* Queues DELETE base_url + path. Never answered locally. */
+unsigned net_delete(net *n, int kind, const char *path);
 /* Cancels queued and running requests of this kind; their results never arrive. */
 void net_cancel(net *n, int kind);
 void net_result_free(net_result *r);

@@ -809,13 +809,25 @@ static void choices(app *a, ui_rect *r, const char *idfmt, int n, const char *(*
 		    int action, const int *args)
 {
 	const theme *th = &a->th;
+	/* one column while they fit; side by side when the screen is short (landscape,
+	 * low-position mode) so that no choice falls off the screen */
+	int fit = (r->h + th->gap) / (th->touch + th->gap), cols = 1;
+	if (fit > 0 && n > fit)
+		cols = (n + fit - 1) / fit;
+	if (cols > 3)
+		cols = 3;
+	int rows = (n + cols - 1) / cols, cw = (r->w - th->gap * (cols - 1)) / cols;
 	for (int i = 0; i < n && r->h >= th->touch; i++) {
 		char id[48], lb[160];
+		int row = i / cols, col = i % cols;
+		if (row >= fit)
+			break;
 		snprintf(id, sizeof(id), idfmt, i);
-		button(a, id, label(a, i, lb, sizeof(lb)), ui_cut_top(r, th->touch), action,
-		       args ? args[i] : i, UI_S_CHIP)->font = th->font_large;
-		ui_cut_top(r, th->gap);
+		button(a, id, label(a, i, lb, sizeof(lb)),
+		       (ui_rect){r->x + col * (cw + th->gap), r->y + row * (th->touch + th->gap), cw, th->touch},
+		       action, args ? args[i] : i, UI_S_CHIP)->font = th->font_large;
 	}
+	ui_cut_top(r, rows * (th->touch + th->gap) < r->h ? rows * (th->touch + th->gap) : r->h);
 }
 
 static const char *topic_label(app *a, int i, char *b, size_t n)
@@ -832,12 +844,128 @@ static int cs_offers(app *a, int c)
 	return p && (p[strlen(needle)] == ',' || p[strlen(needle)] == '\0');
 }
 
+/* Splits a form step into fields (r, what is left) and the keyboard's area:
+ * beside the fields in landscape, as on the search screen; below in portrait. */
+static ui_rect form_keyboard(app *a, ui_rect *r)
+{
+	const theme *th = &a->th;
+	ui_rect kb;
+	if (a->w > a->h) {
+		kb = ui_cut_right(r, r->w * 58 / 100);
+		ui_cut_right(r, th->gap * 2);
+		if (kb.h > kb.w * 10 / 22)
+			kb = ui_cut_bottom(&kb, kb.w * 10 / 22);
+	} else {
+		kb = ui_cut_bottom(r, r->h * 45 / 100);
+		if (kb.w > kb.h * 26 / 10)
+			kb = ui_inset_xy(kb, (kb.w - kb.h * 26 / 10) / 2, 0);
+	}
+	return kb;
+}
+
+/* A labelled text field bound to an input. */
+static void form_field(app *a, ui_rect *r, const char *id, int label, hin *h, int action, int arg)
+{
+	const theme *th = &a->th;
+	text(a, NULL, T((enum tr_id)label), ui_cut_top(r, txt_line_h(a->text, th->font_body)),
+	     th->font_body, UI_S_MUTED, 0);
+	ui_node *n = ui_add(a->tree, UI_TEXT_FIELD, id, T((enum tr_id)label), ui_cut_top(r, th->touch));
+	n->value = ui_str(a->tree, hin_text(h));
+	n->focused = strcmp(a->focus, id) == 0;
+	n->action = action;
+	n->arg = arg;
+	n->font = th->font_large;
+	ui_cut_top(r, th->gap * 2);
+}
+
+static void build_lookup(app *a, ui_rect r)
+{
+	const theme *th = &a->th;
+	int lh = txt_line_h(a->text, th->font_large);
+	ui_node *h = ui_add(a->tree, UI_HEADING, "booking.step", T(S_LK_OPEN), ui_cut_top(&r, lh));
+	h->font = th->font_large;
+	ui_cut_top(&r, th->gap * 2);
+	if (a->bk_step == BK_LOOKUP) {
+		ui_rect kb = form_keyboard(a, &r);
+		form_field(a, &r, "booking.lookup_code", S_LK_CODE, a->lk_code, A_LK_FIELD, 0);
+		form_field(a, &r, "booking.lookup_digits", S_LK_DIGITS, a->lk_digits, A_LK_FIELD, 1);
+		if (a->lk_error)
+			text(a, "booking.error", T((enum tr_id)a->lk_error),
+			     ui_cut_top(&r, txt_wrapped_h(a->text, th->font_body, 1, T((enum tr_id)a->lk_error), r.w)),
+			     th->font_body, UI_S_ERROR, UI_F_WRAP | UI_F_BOLD);
+		ui_cut_top(&r, th->gap);
+		ui_node *f = button(a, "booking.lookup_find", a->lk_busy ? T(S_LOADING) : T(S_LK_FIND),
+				    ui_cut_top(&r, th->touch), A_LK_FIND, 0, UI_S_PRIMARY);
+		f->enabled = app_lookup_ok(a) && !a->lk_busy;
+		keyboard(a, kb, A_LK_FIND, T(S_LK_FIND));
+		return;
+	}
+	/* BK_LOOKED */
+	char when[64] = "", line[256], code[16];
+	snprintf(code, sizeof(code), "%s", hin_text(a->lk_code));
+	for (char *p = code; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	if (a->lk_start)
+		when_text(a, a->lk_start, when, sizeof(when));
+	const char *topic = a->lk_topic;
+	for (int i = 0; i < a->bk_ntopics; i++)
+		if (strcmp(a->bk_topics[i].id, a->lk_topic) == 0)
+			topic = topic_name(a, i);
+	const char *rows[][2] = {
+		{T(S_LK_CODE), code},
+		{T(S_LK_STATUS), T((enum tr_id)a->lk_status)},
+		{T(S_BK_WHAT), topic},
+		{T(S_BK_WHO), a->lk_counselor},
+		{T(S_BK_WHEN), when},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+		if (!*rows[i][1])
+			continue;
+		snprintf(line, sizeof(line), "%s: %s", rows[i][0], rows[i][1]);
+		text(a, i == 1 ? "booking.lookup_status" : NULL, line, ui_cut_top(&r, lh), th->font_large,
+		     UI_S_DEFAULT, i == 1 ? UI_F_BOLD : 0);
+		ui_cut_top(&r, th->gap);
+	}
+	ui_cut_top(&r, th->gap * 2);
+	if (a->lk_error) {
+		const char *t = T((enum tr_id)a->lk_error);
+		text(a, "booking.error", t, ui_cut_top(&r, txt_wrapped_h(a->text, th->font_body, 1, t, r.w)),
+		     th->font_body, UI_S_ERROR, UI_F_WRAP | UI_F_BOLD);
+		ui_cut_top(&r, th->gap);
+	}
+	if (a->lk_done) {
+		text(a, "booking.cancelled", T(S_LK_CANCELLED), ui_cut_top(&r, th->touch), th->font_large,
+		     UI_S_DEFAULT, UI_F_CENTER | UI_F_BOLD);
+	} else if (a->lk_status == S_LK_BOOKED || a->lk_status == S_LK_FOLLOW_UP) {
+		if (a->lk_sure) {
+			const char *t = T(S_LK_CANCEL_SURE);
+			text(a, "booking.cancel_sure", t,
+			     ui_cut_top(&r, txt_wrapped_h(a->text, th->font_body, 0, t, r.w)), th->font_body,
+			     UI_S_DEFAULT, UI_F_WRAP);
+			ui_cut_top(&r, th->gap);
+		}
+		ui_node *c = button(a, "booking.cancel", a->lk_busy ? T(S_LOADING) : T(S_LK_CANCEL),
+				    ui_inset_xy(ui_cut_top(&r, th->touch), r.w / 6, 0), A_LK_CANCEL, 0,
+				    a->lk_sure ? UI_S_PRIMARY : UI_S_CHIP);
+		c->enabled = !a->lk_busy;
+		c->font = th->font_large;
+	}
+	ui_cut_top(&r, th->gap * 3);
+	button(a, "booking.home", T(S_HOME), ui_inset_xy(ui_cut_top(&r, th->touch), r.w / 4, 0), A_HOME,
+	       0, UI_S_PRIMARY);
+}
+
 static void build_booking(app *a)
 {
 	const theme *th = &a->th;
 	ui_rect r = content_area(a);
 	top_bar(a, &r, T(S_HOME_BOOKING), a->bk_step != BK_SENDING, 1);
 	r = ui_inset_xy(r, th->pad, 0);
+	if (a->bk_step == BK_LOOKUP || a->bk_step == BK_LOOKED) {
+		build_lookup(a, r);
+		return;
+	}
 	int lh = txt_line_h(a->text, th->font_large);
 	ui_node *h;
 #define HEAD(id, str)                                                                             \
@@ -859,6 +987,14 @@ static void build_booking(app *a)
 			text(a, "booking.loading", T(S_LOADING), ui_cut_top(&r, th->touch), th->font_large,
 			     UI_S_MUTED, UI_F_CENTER);
 			break;
+		}
+		{
+			/* look-up and cancellation start where booking starts */
+			ui_cut_bottom(&r, th->gap * 2);
+			ui_rect lk = ui_cut_bottom(&r, th->touch);
+			ui_cut_bottom(&r, th->gap * 2);
+			button(a, "booking.lookup", T(S_LK_OPEN), ui_inset_xy(lk, r.w / 6, 0), A_LK_OPEN, 0,
+			       UI_S_CHIP)->font = th->font_body;
 		}
 		choices(a, &r, "booking.topic.%d", a->bk_ntopics, topic_label, A_BK_TOPIC, NULL);
 		break;
@@ -939,35 +1075,9 @@ static void build_booking(app *a)
 	}
 	case BK_PERSON: {
 		HEAD("booking.step", T(S_BK_PERSON));
-		ui_rect kb;
-		if (a->w > a->h) {
-			/* landscape: the keyboard beside the fields, as on the search screen */
-			kb = ui_cut_right(&r, r.w * 58 / 100);
-			ui_cut_right(&r, th->gap * 2);
-			if (kb.h > kb.w * 10 / 22)
-				kb = ui_cut_bottom(&kb, kb.w * 10 / 22);
-		} else {
-			kb = ui_cut_bottom(&r, r.h * 45 / 100);
-			if (kb.w > kb.h * 26 / 10)
-				kb = ui_inset_xy(kb, (kb.w - kb.h * 26 / 10) / 2, 0);
-		}
-		static const struct {
-			const char *id;
-			int label;
-		} f[2] = {{"booking.name", S_BK_NAME}, {"booking.phone", S_BK_PHONE}};
-		for (int i = 0; i < 2; i++) {
-			text(a, NULL, T((enum tr_id)f[i].label),
-			     ui_cut_top(&r, txt_line_h(a->text, th->font_body)), th->font_body,
-			     UI_S_MUTED, 0);
-			ui_node *n = ui_add(a->tree, UI_TEXT_FIELD, f[i].id, T((enum tr_id)f[i].label),
-					    ui_cut_top(&r, th->touch));
-			n->value = ui_str(a->tree, hin_text(i ? a->bk_phone : a->bk_name));
-			n->focused = strcmp(a->focus, f[i].id) == 0;
-			n->action = A_BK_FIELD;
-			n->arg = i;
-			n->font = th->font_large;
-			ui_cut_top(&r, th->gap * 2);
-		}
+		ui_rect kb = form_keyboard(a, &r);
+		form_field(a, &r, "booking.name", S_BK_NAME, a->bk_name, A_BK_FIELD, 0);
+		form_field(a, &r, "booking.phone", S_BK_PHONE, a->bk_phone, A_BK_FIELD, 1);
 		if (a->bk_error) {
 			text(a, "booking.error", T((enum tr_id)a->bk_error),
 			     ui_cut_top(&r, txt_line_h(a->text, th->font_body) * 2), th->font_body,

@@ -494,6 +494,52 @@ static void test_booking(void **s)
 	assert_int_equal(api_get(path, &out), 200);
 	assert_non_null(strstr(out.data, "\"status\":\"booked\""));
 	buf_release(&out);
+
+	/* look it up and cancel it at the kiosk, by code and the phone's last 4 digits */
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"nav.home\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.booking\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.lookup\", \"timeout_ms\": 5000}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.lookup\"}");
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"%s\"}", code);
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.lookup_digits\"}");
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"6788\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.lookup_find\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.error\", \"timeout_ms\": 5000}");
+	shot(&k, "portrait", "lookup-not-found");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.lookup_digits\"}");
+	ok(&k, "{\"cmd\": \"key\", \"key\": \"Backspace\"}");
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"9\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.lookup_find\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.lookup_status\", \"timeout_ms\": 5000}");
+	n = node(&k, "booking.lookup_status", &tree);
+	assert_non_null(strstr(json_object_get_string(get(n, "label")), "예약됨"));
+	json_object_put(tree);
+	shot(&k, "portrait", "lookup-found");
+	/* the first tap asks; only the second cancels */
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.cancel\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.cancel_sure\", \"timeout_ms\": 5000}");
+	buf_init(&out);
+	assert_int_equal(api_get(path, &out), 200);
+	assert_non_null(strstr(out.data, "\"status\":\"booked\""));
+	buf_release(&out);
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.cancel\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.cancelled\", \"timeout_ms\": 5000}");
+	shot(&k, "portrait", "lookup-cancelled");
+	buf_init(&out);
+	assert_int_equal(api_get(path, &out), 200);
+	assert_non_null(strstr(out.data, "\"status\":\"cancelled\""));
+	buf_release(&out);
+	/* the session's end takes the code and digits with it */
+	ok(&k, "{\"cmd\": \"advance\", \"ms\": 95000}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"idle.dialog\", \"timeout_ms\": 5000}");
+	ok(&k, "{\"cmd\": \"advance\", \"ms\": 25000}");
+	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"home\", \"timeout_ms\": 5000}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.booking\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.lookup\", \"timeout_ms\": 5000}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.lookup\"}");
+	tree = cmd(&k, "{\"cmd\": \"tree\"}");
+	assert_null(strstr(json_object_to_json_string(tree), code));
+	json_object_put(tree);
 	kiosk_stop(&k);
 }
 
