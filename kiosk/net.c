@@ -91,6 +91,28 @@ static void post(net *n, net_result *r)
 		n->o.notify(n->o.notify_ctx);
 }
 
+/* Unlinks the next request to run (under mu): the first one a person is waiting
+ * for, else the oldest. Code lists (regions, categories) only feed the filters, so
+ * behind a server that hangs a search does not also wait out their timeouts. */
+static struct net_req *take_next(net *n)
+{
+	struct net_req *q = n->head, *prev = NULL;
+	for (struct net_req *p = n->head, *pp = NULL; p; pp = p, p = p->next)
+		if (p->kind != NET_REGIONS && p->kind != NET_CATEGORIES) {
+			q = p;
+			prev = pp;
+			break;
+		}
+	if (prev)
+		prev->next = q->next;
+	else
+		n->head = q->next;
+	if (n->tail == q)
+		n->tail = prev;
+	q->next = NULL;
+	return q;
+}
+
 static void *worker(void *arg)
 {
 	net *n = arg;
@@ -116,10 +138,7 @@ static void *worker(void *arg)
 			pthread_mutex_unlock(&n->mu);
 			break;
 		}
-		q = n->head;
-		n->head = q->next;
-		if (!n->head)
-			n->tail = NULL;
+		q = take_next(n);
 		if (q->gen != n->gen[q->kind]) { /* cancelled while queued */
 			pthread_mutex_unlock(&n->mu);
 			req_free(q);
