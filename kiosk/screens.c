@@ -822,10 +822,11 @@ static void choices(app *a, ui_rect *r, const char *idfmt, int n, const char *(*
 		int row = i / cols, col = i % cols;
 		if (row >= fit)
 			break;
-		snprintf(id, sizeof(id), idfmt, i);
-		button(a, id, label(a, i, lb, sizeof(lb)),
+		int v = args ? args[i] : i;
+		snprintf(id, sizeof(id), idfmt, v);
+		button(a, id, label(a, v, lb, sizeof(lb)),
 		       (ui_rect){r->x + col * (cw + th->gap), r->y + row * (th->touch + th->gap), cw, th->touch},
-		       action, args ? args[i] : i, UI_S_CHIP)->font = th->font_large;
+		       action, v, UI_S_CHIP)->font = th->font_large;
 	}
 	ui_cut_top(r, rows * (th->touch + th->gap) < r->h ? rows * (th->touch + th->gap) : r->h);
 }
@@ -833,6 +834,12 @@ static void choices(app *a, ui_rect *r, const char *idfmt, int n, const char *(*
 static const char *topic_label(app *a, int i, char *b, size_t n)
 {
 	snprintf(b, n, "%s", topic_name(a, i));
+	return b;
+}
+
+static const char *cs_label(app *a, int c, char *b, size_t n)
+{
+	snprintf(b, n, "%s", a->bk_cs[c].name);
 	return b;
 }
 
@@ -1003,15 +1010,12 @@ static void build_booking(app *a)
 		button(a, "booking.counselor.any", T(S_BK_ANY), ui_cut_top(&r, th->touch), A_BK_COUNSELOR,
 		       -1, UI_S_CHIP)->font = th->font_large;
 		ui_cut_top(&r, th->gap);
-		for (int c = 0; c < a->bk_ncs && r.h >= th->touch; c++) {
-			char id[48];
-			if (!cs_offers(a, c))
-				continue;
-			snprintf(id, sizeof(id), "booking.counselor.%d", c);
-			button(a, id, a->bk_cs[c].name, ui_cut_top(&r, th->touch), A_BK_COUNSELOR, c,
-			       UI_S_CHIP)->font = th->font_large;
-			ui_cut_top(&r, th->gap);
-		}
+		int *offer = xcalloc((size_t)a->bk_ncs + 1, sizeof(int)), no = 0;
+		for (int c = 0; c < a->bk_ncs; c++)
+			if (cs_offers(a, c))
+				offer[no++] = c;
+		choices(a, &r, "booking.counselor.%d", no, cs_label, A_BK_COUNSELOR, offer);
+		free(offer);
 		break;
 	}
 	case BK_DATE: {

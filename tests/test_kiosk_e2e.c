@@ -405,6 +405,9 @@ static void screens(const char *size, const char *orient)
 	shot(&k, orient, "booking");
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"nav.language\"}");
 	shot(&k, orient, "booking-en");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.topic.0\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.counselor.any\", \"timeout_ms\": 3000}");
+	shot(&k, orient, "booking-counselor");
 	ok(&k, "{\"cmd\": \"advance\", \"ms\": 95000}");
 	ok(&k, "{\"cmd\": \"wait\", \"id\": \"idle.dialog\", \"timeout_ms\": 5000}");
 	shot(&k, orient, "idle");
