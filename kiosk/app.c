@@ -298,6 +298,7 @@ static void wipe_session(app *a)
 	a->bk_step = BK_TOPIC;
 	a->bk_consent = 0;
 	a->bk_error = 0;
+	a->bk_taken = 0;
 	util_wipe(a->bk_code, sizeof(a->bk_code));
 	a->bk_queued = 0;
 	a->bk_key[0] = '\0';
@@ -817,7 +818,8 @@ static void load_slots(app *a)
 			 a->bk_topics[a->bk_topic].id);
 	net_cancel(a->net, NET_SLOTS);
 	a->bk_load = LD_LOADING;
-	a->bk_slots_tag = net_get(a->net, NET_SLOTS, path);
+	/* after a slot was lost, the cache's copy of who booked what is behind */
+	a->bk_slots_tag = a->bk_taken ? net_get_fresh(a->net, NET_SLOTS, path) : net_get(a->net, NET_SLOTS, path);
 }
 
 static void new_reference(char *out)
@@ -1014,6 +1016,8 @@ static void on_bk_booked(app *a, net_result *r)
 		hin_clear(a->bk_phone);
 	} else if (r->status == 409 && ecode && strcmp(ecode, "slot_taken") == 0) {
 		a->bk_error = S_BK_TAKEN;
+		if (a->bk_slot >= 0 && a->bk_slot < a->bk_nslots)
+			a->bk_taken = a->bk_slots[a->bk_slot].start; /* offer the nearest others */
 		a->bk_key[0] = '\0'; /* a new choice is a new request */
 		a->bk_step = BK_TIME;
 		load_slots(a);
@@ -1231,12 +1235,17 @@ static void action(app *a, const ui_node *n)
 		break;
 	case A_BK_DAY:
 		a->bk_day = arg;
+		a->bk_taken = 0;
 		a->bk_step = BK_TIME;
 		a->bk_error = 0;
 		break;
 	case A_BK_SLOT:
 		a->bk_slot = arg;
 		a->bk_key[0] = '\0';
+		a->bk_error = 0;
+		a->bk_taken = 0;
+		if (arg >= 0 && arg < a->bk_nslots) /* "back" shows the chosen slot's day */
+			a->bk_day = kdate_seoul_day(a->bk_slots[arg].start);
 		a->bk_step = BK_PERSON;
 		a->kbd_mode = KB_KO;
 		snprintf(a->focus, sizeof(a->focus), "booking.name");

@@ -155,6 +155,7 @@ struct app {
 	int bk_load;		/* slots: enum load */
 	int bk_topic, bk_counselor; /* indexes; counselor -1 = anyone */
 	int bk_day, bk_slot;
+	time_t bk_taken;		/* start of a slot lost to someone else, 0 for none */
 	hin *bk_name, *bk_phone;
 	int bk_consent;
 	char bk_code[16];

@@ -20,6 +20,7 @@ struct net_req {
 	char *body; /* POST when set */
 	char *key;  /* Idempotency-Key */
 	int del;    /* DELETE */
+	int fresh;  /* never from the offline cache */
 };
 
 static void req_free(struct net_req *q)
@@ -154,7 +155,7 @@ static void *worker(void *arg)
 			if (!(local = cache_open(n->cache_dir, err, sizeof(err))))
 				log_warn("cache", "error=\"%s\"", err); /* tried again next time */
 		}
-		if (local && cache_ready(local) && !q->body && !q->del) {
+		if (local && cache_ready(local) && !q->body && !q->del && !q->fresh) {
 			const char *path = q->url + strlen(n->base) + 1;
 			buf body;
 			long status;
@@ -325,6 +326,13 @@ static struct net_req *req_new(net *n, int kind, const char *path)
 unsigned net_get(net *n, int kind, const char *path)
 {
 	return enqueue(n, req_new(n, kind, path));
+}
+
+unsigned net_get_fresh(net *n, int kind, const char *path)
+{
+	struct net_req *q = req_new(n, kind, path);
+	q->fresh = 1;
+	return enqueue(n, q);
 }
 
 unsigned net_post(net *n, int kind, const char *path, const char *json, const char *key)

@@ -67,6 +67,9 @@ unsigned net_get(net *n, int kind, const char *path);
 /* Queues POST base_url + path with a JSON body and an Idempotency-Key (both
  * copied; the body is wiped from memory after sending). Never answered locally. */
 unsigned net_post(net *n, int kind, const char *path, const char *json, const char *key);
+/* As net_get, but always asks the service, never the offline cache: for answers
+ * that must be current (free slots after one was taken). */
+unsigned net_get_fresh(net *n, int kind, const char *path);
 /* Queues DELETE base_url + path. Never answered locally. */
 unsigned net_delete(net *n, int kind, const char *path);
 /* Cancels queued and running requests of this kind; their results never arrive. */

@@ -1059,22 +1059,42 @@ static void build_booking(app *a)
 	}
 	case BK_TIME: {
 		HEAD("booking.step", T(S_BK_TIME));
-		int shown = 0;
-		for (int i = 0; i < a->bk_nslots && r.h >= th->touch; i++) {
+		/* the day's free times; after a slot was taken meanwhile, the free times
+		 * nearest to it on any day, closest first */
+		int idx[64], shown = 0;
+		for (int i = 0; i < a->bk_nslots; i++) {
 			struct bk_slot *sl = &a->bk_slots[i];
-			char id[40], lb[160], when[64];
-			if (!sl->available || kdate_seoul_day(sl->start) != a->bk_day)
+			if (!sl->available || (!a->bk_taken && kdate_seoul_day(sl->start) != a->bk_day))
 				continue;
+			if (!a->bk_taken) {
+				if (shown < (int)ARRAY_LEN(idx))
+					idx[shown++] = i;
+				continue;
+			}
+			/* insertion into the nearest few */
+			long long d = llabs((long long)(sl->start - a->bk_taken));
+			int k = shown < 4 ? shown++ : 4;
+			while (k > 0 && llabs((long long)(a->bk_slots[idx[k - 1]].start - a->bk_taken)) > d) {
+				if (k < 4)
+					idx[k] = idx[k - 1];
+				k--;
+			}
+			if (k < 4)
+				idx[k] = i;
+		}
+		for (int j = 0; j < shown && r.h >= th->touch; j++) {
+			struct bk_slot *sl = &a->bk_slots[idx[j]];
+			char id[40], lb[160], when[64];
 			when_text(a, sl->start, when, sizeof(when));
-			snprintf(id, sizeof(id), "booking.slot.%d", shown++);
+			snprintf(id, sizeof(id), "booking.slot.%d", j);
 			snprintf(lb, sizeof(lb), "%s · %s", when, counselor_name(a, sl->counselor));
-			button(a, id, lb, ui_cut_top(&r, th->touch), A_BK_SLOT, i, UI_S_CHIP)->font =
+			button(a, id, lb, ui_cut_top(&r, th->touch), A_BK_SLOT, idx[j], UI_S_CHIP)->font =
 				th->font_large;
 			ui_cut_top(&r, th->gap);
 		}
 		if (!shown)
-			text(a, "booking.empty", T(S_BK_NO_SLOTS), ui_cut_top(&r, th->touch),
-			     th->font_large, UI_S_MUTED, UI_F_CENTER);
+			text(a, "booking.empty", T(a->bk_load == LD_LOADING ? S_LOADING : S_BK_NO_SLOTS),
+			     ui_cut_top(&r, th->touch), th->font_large, UI_S_MUTED, UI_F_CENTER);
 		break;
 	}
 	case BK_PERSON: {

@@ -429,6 +429,29 @@ static long api_get(const char *path, buf *out)
 	return tu_http(api_port, token, "GET", path, NULL, NULL, out);
 }
 
+/* Taps the first calendar day with a free slot; its date into day (11 bytes). */
+static void tap_first_day(struct kiosk *k, char *day)
+{
+	for (int i = 0; i < 100; i++) {
+		json_object *tree = cmd(k, "{\"cmd\": \"tree\"}"), *nodes = get(tree, "nodes");
+		for (size_t j = 0; j < json_object_array_length(nodes); j++) {
+			json_object *n = json_object_array_get_idx(nodes, j);
+			const char *id = json_object_get_string(get(n, "id"));
+			if (id && strncmp(id, "booking.day.", 12) == 0 &&
+			    json_object_get_boolean(get(n, "enabled"))) {
+				if (day)
+					snprintf(day, 11, "%s", id + 12);
+				ok(k, "{\"cmd\": \"tap\", \"id\": \"%s\"}", id);
+				json_object_put(tree);
+				return;
+			}
+		}
+		json_object_put(tree);
+		usleep(50000);
+	}
+	fail_msg("no day with a free slot");
+}
+
 /* A counselling booking made at the kiosk is the one the service holds. */
 static void test_booking(void **s)
 {
@@ -444,26 +467,7 @@ static void test_booking(void **s)
 	shot(&k, "portrait", "booking-topic");
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.topic.0\"}");
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.counselor.any\"}");
-	/* the first day with a free slot */
-	tree = NULL;
-	for (int i = 0; i < 100; i++) {
-		json_object_put(tree);
-		tree = cmd(&k, "{\"cmd\": \"tree\"}");
-		json_object *nodes = get(tree, "nodes");
-		for (size_t j = 0; j < json_object_array_length(nodes); j++) {
-			n = json_object_array_get_idx(nodes, j);
-			const char *id = json_object_get_string(get(n, "id"));
-			if (id && strncmp(id, "booking.day.", 12) == 0 &&
-			    json_object_get_boolean(get(n, "enabled"))) {
-				ok(&k, "{\"cmd\": \"tap\", \"id\": \"%s\"}", id);
-				i = 100;
-				break;
-			}
-		}
-		if (i < 100)
-			usleep(50000);
-	}
-	json_object_put(tree);
+	tap_first_day(&k, NULL);
 	shot(&k, "portrait", "booking-time");
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.slot.0\"}");
 	ok(&k, "{\"cmd\": \"type\", \"text\": \"홍길동\"}");
@@ -543,6 +547,99 @@ static void test_booking(void **s)
 	tree = cmd(&k, "{\"cmd\": \"tree\"}");
 	assert_null(strstr(json_object_to_json_string(tree), code));
 	json_object_put(tree);
+	kiosk_stop(&k);
+}
+
+static int node_checked(struct kiosk *k, const char *id)
+{
+	json_object *tree, *n = node(k, id, &tree);
+	int c = json_object_get_boolean(get(n, "value")); /* a checkbox's value */
+	json_object_put(tree);
+	return c;
+}
+
+/* The slot is taken while the person fills in the form: the kiosk says so and
+ * offers the nearest free times, and one of them books. */
+static void test_booking_taken(void **s)
+{
+	struct kiosk k;
+	char cfg[128], day[11], path[160], topic[64], body[512], key[48];
+	json_object *o, *items, *tree, *n;
+	buf out;
+	(void)s;
+	snprintf(cfg, sizeof(cfg), "%s/kiosk.json", dir);
+	kiosk_start(&k, cfg, "1080x1920", "taken");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.booking\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.topic.0\", \"timeout_ms\": 5000}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.topic.0\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.counselor.any\"}");
+	tap_first_day(&k, day);
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.slot.0\"}");
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"김하나\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.phone\"}");
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"010-3456-1111\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.next\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.consent\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.next\"}");
+	/* meanwhile others book every free time of that day */
+	buf_init(&out);
+	assert_int_equal(api_get("v1/topics", &out), 200);
+	o = json_tokener_parse(out.data);
+	snprintf(topic, sizeof(topic), "%s",
+		 json_object_get_string(get(json_object_array_get_idx(get(o, "items"), 0), "id")));
+	json_object_put(o);
+	snprintf(path, sizeof(path), "v1/slots?from=%s&to=%s&topic=%s", day, day, topic);
+	assert_int_equal(api_get(path, &out), 200);
+	o = json_tokener_parse(out.data);
+	items = get(o, "items");
+	int booked = 0;
+	for (size_t i = 0; i < json_object_array_length(items); i++) {
+		json_object *sl = json_object_array_get_idx(items, i);
+		if (!json_object_get_boolean(get(sl, "available")))
+			continue;
+		snprintf(body, sizeof(body),
+			 "{\"slot_id\": \"%s\", \"topic_id\": \"%s\", \"name\": \"다른 사람\","
+			 " \"phone\": \"010-7000-%04d\", \"consent\": {\"privacy\": true, \"version\": \"2026-01\"}}",
+			 json_object_get_string(get(sl, "id")), topic, (int)i);
+		snprintf(key, sizeof(key), "taken-%s-%d", day, (int)i);
+		assert_int_equal(tu_http(api_port, token, "POST", "v1/bookings", key, body, &out), 201);
+		booked++;
+	}
+	json_object_put(o);
+	buf_release(&out);
+	assert_true(booked > 0);
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.confirm\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.error\", \"timeout_ms\": 5000}");
+	n = node(&k, "booking.error", &tree);
+	assert_non_null(strstr(json_object_get_string(get(n, "label")), "다른 분"));
+	json_object_put(tree);
+	/* the nearest free times, on other days */
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.slot.0\", \"timeout_ms\": 5000}");
+	shot(&k, "portrait", "booking-taken");
+	n = node(&k, "booking.slot.0", &tree);
+	assert_true(json_object_get_boolean(get(n, "enabled")));
+	json_object_put(tree);
+	n = node(&k, "booking.slot.0", &tree);
+	char md[16];
+	snprintf(md, sizeof(md), "%ld/%ld ", strtol(day + 5, NULL, 10), strtol(day + 8, NULL, 10));
+	assert_null(strstr(json_object_get_string(get(n, "label")), md)); /* not that day */
+	json_object_put(tree);
+	/* an offered time really is free: it books */
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.slot.0\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.name\", \"timeout_ms\": 5000}");
+	tree = cmd(&k, "{\"cmd\": \"tree\"}");
+	assert_null(strstr(json_object_to_json_string(tree), "booking.error")); /* a new choice */
+	json_object_put(tree);
+	/* what the person typed is still there: nothing to enter twice */
+	n = node(&k, "booking.name", &tree);
+	assert_string_equal(json_object_get_string(get(n, "value")), "김하나");
+	json_object_put(tree);
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.next\"}");
+	if (!node_checked(&k, "booking.consent"))
+		ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.consent\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.next\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.confirm\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.code\", \"timeout_ms\": 10000}");
 	kiosk_stop(&k);
 }
 
@@ -737,6 +834,7 @@ int main(void)
 		cmocka_unit_test(test_hanging_server),
 		cmocka_unit_test(test_screenshots),
 		cmocka_unit_test(test_booking),
+		cmocka_unit_test(test_booking_taken),
 		cmocka_unit_test(test_offline),
 		cmocka_unit_test(test_outbox_exactly_once),
 	};
