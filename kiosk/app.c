@@ -1035,9 +1035,7 @@ static void on_bk_booked(app *a, net_result *r)
 
 /* ---- looking up and cancelling a booking ---- */
 
-/* The code as the service stores it (upper case, no spaces) into out; 0 if it
- * cannot be one. */
-static int lookup_code(app *a, char *out, size_t n)
+int app_lookup_code(app *a, char *out, size_t n)
 {
 	size_t k = 0;
 	for (const char *p = hin_text(a->lk_code); *p; p++) {
@@ -1058,7 +1056,7 @@ int app_lookup_ok(app *a)
 {
 	char code[16];
 	const char *d = hin_text(a->lk_digits);
-	if (!lookup_code(a, code, sizeof(code)) || strlen(d) != 4)
+	if (!app_lookup_code(a, code, sizeof(code)) || strlen(d) != 4)
 		return 0;
 	for (; *d; d++)
 		if (*d < '0' || *d > '9')
@@ -1072,7 +1070,7 @@ static void lookup_send(app *a, int del)
 	char code[16], path[96];
 	if (a->lk_busy || !app_lookup_ok(a))
 		return;
-	lookup_code(a, code, sizeof(code));
+	app_lookup_code(a, code, sizeof(code));
 	snprintf(path, sizeof(path), "v1/bookings/%s?phone_last4=%s", code, hin_text(a->lk_digits));
 	a->lk_tag = del ? net_delete(a->net, NET_LOOKUP, path) : net_get(a->net, NET_LOOKUP, path);
 	util_wipe(path, sizeof(path));

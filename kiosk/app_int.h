@@ -227,6 +227,9 @@ void app_deadline_text(const app *a, const job *j, char *out, size_t n);
 const char *app_enum_text(const app *a, int kind, int value);
 int app_today(const app *a);
 int app_bk_person_ok(app *a);
+/* The typed look-up code as the service stores it (upper case, no spaces or
+ * dashes) into out; 0 if it cannot be one. */
+int app_lookup_code(app *a, char *out, size_t n);
 /* The look-up form holds a possible code and four digits. */
 int app_lookup_ok(app *a);
 

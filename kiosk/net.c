@@ -36,7 +36,7 @@ static void req_free(struct net_req *q)
 
 struct net {
 	net_opts o;
-	char *base, *auth, *kid;
+	net_ident id;
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -120,10 +120,7 @@ static void *worker(void *arg)
 	CURL *c = curl_easy_init();
 	struct curl_slist *hdr = NULL;
 
-	hdr = curl_slist_append(hdr, n->kid);
-	hdr = curl_slist_append(hdr, "Accept: application/json");
-	if (n->auth)
-		hdr = curl_slist_append(hdr, n->auth);
+	hdr = net_ident_headers(&n->id, NULL);
 	cache *local = NULL;
 	for (;;) {
 		struct net_req *q;
@@ -156,7 +153,7 @@ static void *worker(void *arg)
 				log_warn("cache", "error=\"%s\"", err); /* tried again next time */
 		}
 		if (local && cache_ready(local) && !q->body && !q->del && !q->fresh) {
-			const char *path = q->url + strlen(n->base) + 1;
+			const char *path = q->url + strlen(n->id.base) + 1;
 			buf body;
 			long status;
 			int today;
@@ -248,25 +245,49 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+void net_ident_init(net_ident *id, const net_opts *o)
+{
+	buf b;
+	size_t bl = strlen(o->base_url);
+	id->base = xstrdup(o->base_url);
+	if (bl && id->base[bl - 1] == '/')
+		id->base[bl - 1] = '\0';
+	buf_init(&b);
+	id->auth = NULL;
+	if (o->token && *o->token) {
+		buf_printf(&b, "Authorization: Bearer %s", o->token);
+		id->auth = buf_detach(&b, NULL);
+	}
+	buf_printf(&b, "X-Kiosk-Id: %s", o->kiosk_id ? o->kiosk_id : "kiosk");
+	id->kid = buf_detach(&b, NULL);
+}
+
+void net_ident_free(net_ident *id)
+{
+	if (id->auth) {
+		util_wipe(id->auth, strlen(id->auth));
+		free(id->auth);
+	}
+	free(id->kid);
+	free(id->base);
+	memset(id, 0, sizeof(*id));
+}
+
+struct curl_slist *net_ident_headers(const net_ident *id, struct curl_slist *h)
+{
+	h = curl_slist_append(h, id->kid);
+	h = curl_slist_append(h, "Accept: application/json");
+	if (id->auth)
+		h = curl_slist_append(h, id->auth);
+	return h;
+}
+
 net *net_create(const net_opts *o)
 {
 	net *n = xcalloc(1, sizeof(*n));
-	buf b;
-	size_t bl;
-
 	n->o = *o;
-	bl = strlen(o->base_url);
-	n->base = xstrdup(o->base_url);
-	if (bl && n->base[bl - 1] == '/')
-		n->base[bl - 1] = '\0';
-	buf_init(&b);
-	if (o->token && *o->token) {
-		buf_printf(&b, "Authorization: Bearer %s", o->token);
-		n->auth = buf_detach(&b, NULL);
-	}
-	buf_printf(&b, "X-Kiosk-Id: %s", o->kiosk_id ? o->kiosk_id : "kiosk");
-	n->kid = buf_detach(&b, NULL);
-	n->o.base_url = n->base;
+	net_ident_init(&n->id, o);
+	n->o.base_url = n->id.base;
 	n->cache_dir = o->cache_dir ? xstrdup(o->cache_dir) : NULL;
 	n->o.cache_dir = n->cache_dir;
 	pthread_mutex_init(&n->mu, NULL);
@@ -292,12 +313,7 @@ void net_destroy(net *n)
 	}
 	pthread_mutex_destroy(&n->mu);
 	pthread_cond_destroy(&n->cv);
-	if (n->auth) {
-		util_wipe(n->auth, strlen(n->auth));
-		free(n->auth);
-	}
-	free(n->kid);
-	free(n->base);
+	net_ident_free(&n->id);
 	free(n->cache_dir);
 	free(n);
 }
@@ -317,7 +333,7 @@ static struct net_req *req_new(net *n, int kind, const char *path)
 	struct net_req *q = xcalloc(1, sizeof(*q));
 	buf b;
 	buf_init(&b);
-	buf_printf(&b, "%s/%s", n->base, path);
+	buf_printf(&b, "%s/%s", n->id.base, path);
 	q->url = buf_detach(&b, NULL);
 	q->kind = kind;
 	return q;

@@ -58,6 +58,22 @@ typedef struct net_opts {
 	const char *cache_dir;	   /* answer from the offline cache once it is complete */
 } net_opts;
 
+/* Who the kiosk is to the service, shared by every API client (net, sync,
+ * outbox): the base URL without a trailing '/' and the header lines. */
+typedef struct net_ident {
+	char *base;
+	char *auth; /* "Authorization: Bearer ...", NULL without a token */
+	char *kid;  /* "X-Kiosk-Id: ..." */
+} net_ident;
+
+struct curl_slist;
+void net_ident_init(net_ident *id, const net_opts *o);
+/* Frees the strings; the token is wiped from memory first. */
+void net_ident_free(net_ident *id);
+/* Appends the identity headers (and Accept: application/json) to h; returns the
+ * list, which the caller frees with curl_slist_free_all. */
+struct curl_slist *net_ident_headers(const net_ident *id, struct curl_slist *h);
+
 net *net_create(const net_opts *o);
 /* Cancels everything in flight and joins the worker. NULL is a no-op. */
 void net_destroy(net *n);

@@ -17,7 +17,8 @@ struct sub {
 
 struct outbox {
 	net_opts o;
-	char *base, *auth, *kid, *dir;
+	net_ident id;
+	char *dir;
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -70,10 +71,8 @@ static long deliver(outbox *x, CURL *c, const char *key, const char *body, buf *
 	struct curl_slist *h = NULL;
 	char url[1024], kh[200];
 	long status = -1;
-	snprintf(url, sizeof(url), "%s/v1/bookings", x->base);
-	h = curl_slist_append(h, x->kid);
-	if (x->auth)
-		h = curl_slist_append(h, x->auth);
+	snprintf(url, sizeof(url), "%s/v1/bookings", x->id.base);
+	h = net_ident_headers(&x->id, h);
 	h = curl_slist_append(h, "Content-Type: application/json");
 	snprintf(kh, sizeof(kh), "Idempotency-Key: %s", key);
 	h = curl_slist_append(h, kh);
@@ -220,19 +219,8 @@ static void *worker(void *arg)
 outbox *obx_start(const net_opts *o, const char *dir)
 {
 	outbox *x = xcalloc(1, sizeof(*x));
-	buf b;
-	size_t bl = strlen(o->base_url);
 	x->o = *o;
-	x->base = xstrdup(o->base_url);
-	if (bl && x->base[bl - 1] == '/')
-		x->base[bl - 1] = '\0';
-	buf_init(&b);
-	if (o->token && *o->token) {
-		buf_printf(&b, "Authorization: Bearer %s", o->token);
-		x->auth = buf_detach(&b, NULL);
-	}
-	buf_printf(&b, "X-Kiosk-Id: %s", o->kiosk_id ? o->kiosk_id : "kiosk");
-	x->kid = buf_detach(&b, NULL);
+	net_ident_init(&x->id, o);
 	x->dir = xstrdup(dir);
 	pthread_mutex_init(&x->mu, NULL);
 	pthread_cond_init(&x->cv, NULL);
@@ -261,12 +249,7 @@ void obx_stop(outbox *x)
 	}
 	pthread_mutex_destroy(&x->mu);
 	pthread_cond_destroy(&x->cv);
-	if (x->auth) {
-		util_wipe(x->auth, strlen(x->auth));
-		free(x->auth);
-	}
-	free(x->kid);
-	free(x->base);
+	net_ident_free(&x->id);
 	free(x->dir);
 	free(x);
 }

@@ -909,10 +909,7 @@ static void build_lookup(app *a, ui_rect r)
 	}
 	/* BK_LOOKED */
 	char when[64] = "", line[256], code[16];
-	snprintf(code, sizeof(code), "%s", hin_text(a->lk_code));
-	for (char *p = code; *p; p++)
-		if (*p >= 'a' && *p <= 'z')
-			*p = (char)(*p - 'a' + 'A');
+	app_lookup_code(a, code, sizeof(code));
 	if (a->lk_start)
 		when_text(a, a->lk_start, when, sizeof(when));
 	const char *topic = a->lk_topic;

@@ -21,7 +21,8 @@
 
 struct syncer {
 	net_opts o;
-	char *base, *auth, *kid, *dir;
+	net_ident id;
+	char *dir;
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -85,10 +86,8 @@ static long get(syncer *s, CURL *c, const char *path, const char *inm, struct dl
 	buf_init(&d->body);
 	d->too_big = 0;
 	d->etag[0] = '\0';
-	snprintf(url, sizeof(url), "%s/%s", s->base, path);
-	h = curl_slist_append(h, s->kid);
-	if (s->auth)
-		h = curl_slist_append(h, s->auth);
+	snprintf(url, sizeof(url), "%s/%s", s->id.base, path);
+	h = net_ident_headers(&s->id, h);
 	if (inm && *inm) {
 		snprintf(hdr, sizeof(hdr), "If-None-Match: %s", inm);
 		h = curl_slist_append(h, hdr);
@@ -294,19 +293,8 @@ static void *worker(void *arg)
 syncer *sync_start(const net_opts *o, const char *dir)
 {
 	syncer *s = xcalloc(1, sizeof(*s));
-	buf b;
-	size_t bl = strlen(o->base_url);
 	s->o = *o;
-	s->base = xstrdup(o->base_url);
-	if (bl && s->base[bl - 1] == '/')
-		s->base[bl - 1] = '\0';
-	buf_init(&b);
-	if (o->token && *o->token) {
-		buf_printf(&b, "Authorization: Bearer %s", o->token);
-		s->auth = buf_detach(&b, NULL);
-	}
-	buf_printf(&b, "X-Kiosk-Id: %s", o->kiosk_id ? o->kiosk_id : "kiosk");
-	s->kid = buf_detach(&b, NULL);
+	net_ident_init(&s->id, o);
 	s->dir = xstrdup(dir);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
@@ -326,12 +314,7 @@ void sync_stop(syncer *s)
 	pthread_join(s->th, NULL);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);
-	if (s->auth) {
-		util_wipe(s->auth, strlen(s->auth));
-		free(s->auth);
-	}
-	free(s->kid);
-	free(s->base);
+	net_ident_free(&s->id);
 	free(s->dir);
 	free(s);
 }
