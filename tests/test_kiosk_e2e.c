@@ -507,9 +507,22 @@ static void test_booking(void **s)
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.booking\"}");
 	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.lookup\", \"timeout_ms\": 5000}");
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.lookup\"}");
+	/* what cannot be a code, or too few digits, is never sent */
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"예약?!/%%20ABCDEFGHIJKLMNOP\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.lookup_digits\"}");
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"6789\"}");
+	n = node(&k, "booking.lookup_find", &tree);
+	assert_false(json_object_get_boolean(get(n, "enabled")));
+	json_object_put(tree);
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"nav.back\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.lookup\"}");
 	ok(&k, "{\"cmd\": \"type\", \"text\": \"%s\"}", code);
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.lookup_digits\"}");
-	ok(&k, "{\"cmd\": \"type\", \"text\": \"6788\"}");
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"67\"}");
+	n = node(&k, "booking.lookup_find", &tree);
+	assert_false(json_object_get_boolean(get(n, "enabled")));
+	json_object_put(tree);
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"88\"}");
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.lookup_find\"}");
 	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.error\", \"timeout_ms\": 5000}");
 	shot(&k, "portrait", "lookup-not-found");
