@@ -786,9 +786,11 @@ static void test_outbox_exactly_once(void **s)
 	assert_int_equal(server, 0); /* test_offline stopped it */
 	snprintf(cfg, sizeof(cfg), "%s/kiosk.json", dir);
 	kiosk_start(&k, cfg, "1080x1920", "outbox");
-	/* another day than test_booking's slot, which the cached slot list may still
-	 * show as free (then the answer would rightly be a follow-up) */
-	book_to_review(&k, "010-3456-7890", 1);
+	/* a day no earlier test booked on (test_booking takes a slot on the first free
+	 * day, test_booking_taken the whole first day and one on the next): the cached
+	 * slot list may still show those as free, and the answer would rightly be a
+	 * follow-up */
+	book_to_review(&k, "010-3456-7890", 3);
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.confirm\"}");
 	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.code\", \"timeout_ms\": 15000}");
 	shot(&k, "portrait", "booking-queued");
