@@ -3,8 +3,10 @@
 # Idempotent and non-interactive: packages already present are left alone, so the
 # second run is a no-op apart from the package index check.
 #
-# Usage (as root): provisioning/install-deps.sh [--bench]
-#   --bench  also installs the benchmark tools (wrk, nginx)
+# Usage (as root): provisioning/install-deps.sh [--bench] [--browser]
+#   --bench    also installs the benchmark tools (wrk, nginx)
+#   --browser  also installs Chromium (and Node.js where there is none) for the
+#              console's browser test
 set -eu
 
 BUILD="build-essential cmake pkg-config git ca-certificates curl python3"
@@ -13,11 +15,14 @@ LIBS="libsdl2-dev libsdl2-ttf-dev libcurl4-openssl-dev libjson-c-dev libvlc-dev
       libqrencode-dev libxml2-dev libcmocka-dev libpng-dev"
 RUNTIME="vlc-plugin-base vlc-plugin-video-output fonts-noto-cjk fonts-nanum"
 BENCH="wrk nginx-light"
+BROWSER="chromium"
+command -v node >/dev/null 2>&1 || BROWSER="$BROWSER nodejs npm"
 
 want="$BUILD $LIBS $RUNTIME"
 for arg in "$@"; do
 	case "$arg" in
 	--bench) want="$want $BENCH" ;;
+	--browser) want="$want $BROWSER" ;;
 	*) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
 	esac
 done

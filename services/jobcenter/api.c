@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "console.h"
 #include "jobdb.h"
 #include "jobq.h"
 #include "kdate.h"
@@ -375,8 +376,25 @@ static const srv_route routes[] = {
 	{"DELETE", "/v1/bookings/*", 1, h_booking_delete},
 };
 
+/* The API's routes, then the console's (console.c), in one table. */
+static srv_route all_routes[ARRAY_LEN(routes) + 32];
+static size_t n_all;
+static pthread_once_t all_once = PTHREAD_ONCE_INIT;
+
+static void all_init(void)
+{
+	size_t nc;
+	const srv_route *c = console_routes(&nc);
+	if (nc > 32)
+		die("console: too many routes");
+	memcpy(all_routes, routes, sizeof(routes));
+	memcpy(all_routes + ARRAY_LEN(routes), c, nc * sizeof(*c));
+	n_all = ARRAY_LEN(routes) + nc;
+}
+
 const srv_route *api_routes(size_t *n)
 {
-	*n = ARRAY_LEN(routes);
-	return routes;
+	pthread_once(&all_once, all_init);
+	*n = n_all;
+	return all_routes;
 }

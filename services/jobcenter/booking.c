@@ -848,6 +848,12 @@ int bk_lookup(sqlite3 *db, const bk_opts *o, const char *kiosk, const char *code
 	long long id = sqlite3_column_int64(st, 0);
 	char bstatus[16], bcode[16] = "", bref[16] = "", counselor[32], topic[32], slot[96];
 	snprintf(bstatus, sizeof(bstatus), "%s", (const char *)sqlite3_column_text(st, 1));
+	/* the contract knows booked, follow_up and cancelled; what the counsellor recorded
+	 * afterwards (console: attended, no-show, called back) stays on the service side */
+	if (strcmp(bstatus, "attended") == 0 || strcmp(bstatus, "no_show") == 0)
+		snprintf(bstatus, sizeof(bstatus), "booked");
+	else if (strcmp(bstatus, "follow_up_done") == 0)
+		snprintf(bstatus, sizeof(bstatus), "follow_up");
 	if (sqlite3_column_text(st, 2))
 		snprintf(bcode, sizeof(bcode), "%s", (const char *)sqlite3_column_text(st, 2));
 	if (sqlite3_column_text(st, 3))

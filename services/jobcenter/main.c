@@ -39,6 +39,7 @@
 #include "sdnotify.h"
 #include "server.h"
 #include "store.h"
+#include "webauth.h"
 #include "work24.h"
 
 static const char usage[] =
@@ -50,6 +51,10 @@ static const char usage[] =
 	"          [--revise K]                        ... with K of them re-posted (changed)\n"
 	"  token   issue|revoke --data DIR --kiosk ID  manage device tokens\n"
 	"  token   list --data DIR                     list device tokens\n"
+	"  user    add --data DIR --login L --name N --role admin|counselor [--counselor ID]\n"
+	"          passwd --data DIR --login L         console accounts; the password is read\n"
+	"                                              from standard input (one line)\n"
+	"  user    list --data DIR                     list console accounts\n"
 	"  import  work24 --data DIR --file F [--file F ...]   import saved responses\n"
 	"  import  work24 --data DIR --live            import from the live API (config)\n"
 	"  version\n"
@@ -68,6 +73,7 @@ static const char usage[] =
 struct cli {
 	cfg c;
 	const char *kiosk;
+	const char *login, *name, *role, *counselor;
 	long jobs;
 	long revise;
 	unsigned long long seed;
@@ -118,6 +124,14 @@ static int parse_opts(struct cli *cl, int argc, char **argv)
 			continue;
 		if (strcmp(f, "--kiosk") == 0) {
 			cl->kiosk = v;
+		} else if (strcmp(f, "--login") == 0) {
+			cl->login = v;
+		} else if (strcmp(f, "--name") == 0) {
+			cl->name = v;
+		} else if (strcmp(f, "--role") == 0) {
+			cl->role = v;
+		} else if (strcmp(f, "--counselor") == 0) {
+			cl->counselor = v;
 		} else if (strcmp(f, "--jobs") == 0) {
 			if (util_parse_long(v, 0, 10000000, &n) < 0)
 				return fail("--jobs: expected 0..10000000"), -1;
@@ -273,6 +287,73 @@ static int cmd_token(struct cli *cl, const char *verb)
 	return rc < 0 ? fail("%s", err) : 0;
 }
 
+/* One line from standard input (a password), without its newline. */
+static int read_secret(char *out, size_t n)
+{
+	if (!fgets(out, (int)n, stdin))
+		return -1;
+	out[strcspn(out, "\r\n")] = '\0';
+	return 0;
+}
+
+static int cmd_user(struct cli *cl, const char *verb)
+{
+	char err[512], pw[WA_PASSWORD_MAX + 8];
+	store *st;
+	int rc = 0;
+	json_object *users = NULL;
+
+	if (strcmp(verb, "add") && strcmp(verb, "passwd") && strcmp(verb, "list"))
+		return fail("user: expected add, passwd or list");
+	if (strcmp(verb, "list") != 0 && !cl->login)
+		return fail("user %s needs --login", verb);
+	if (strcmp(verb, "add") == 0 && (!cl->role || !cl->name))
+		return fail("user add needs --name and --role admin|counselor");
+	if (strcmp(verb, "list") != 0 && read_secret(pw, sizeof(pw)) < 0)
+		return fail("user %s: give the password on standard input", verb);
+	if (open_store(&cl->c, 1, &st))
+		return 1;
+	sqlite3 *db = store_acquire(st);
+	if (strcmp(verb, "add") == 0) {
+		if (cl->counselor && !cl->counselor[0])
+			cl->counselor = NULL;
+		rc = wa_user_add(db, cl->login, pw, cl->name, cl->role, cl->counselor, err,
+				 sizeof(err));
+	} else if (strcmp(verb, "passwd") == 0) {
+		sqlite3_stmt *q;
+		long long id = 0;
+		if (sqlite3_prepare_v2(db, "SELECT id FROM wa_users WHERE login = ?", -1, &q, NULL) ==
+		    SQLITE_OK) {
+			sqlite3_bind_text(q, 1, cl->login, -1, SQLITE_STATIC);
+			if (sqlite3_step(q) == SQLITE_ROW)
+				id = sqlite3_column_int64(q, 0);
+			sqlite3_finalize(q);
+		}
+		if (!id) {
+			snprintf(err, sizeof(err), "no account '%s'", cl->login);
+			rc = -1;
+		} else {
+			rc = wa_set_password(db, id, pw, err, sizeof(err));
+		}
+	} else if ((rc = wa_users_json(db, &users, err, sizeof(err))) == 0) {
+		for (size_t i = 0; i < json_object_array_length(users); i++) {
+			json_object *u = json_object_array_get_idx(users, i), *v;
+			const char *f[4] = {"login", "name", "role", "counselor_id"};
+			for (int k = 0; k < 4; k++) {
+				json_object_object_get_ex(u, f[k], &v);
+				printf("%s%s", k ? "\t" : "", json_object_get_string(v));
+			}
+			json_object_object_get_ex(u, "disabled", &v);
+			printf("\t%s\n", json_object_get_boolean(v) ? "disabled" : "enabled");
+		}
+		json_object_put(users);
+	}
+	util_wipe(pw, sizeof(pw));
+	store_release(st, db);
+	store_destroy(st);
+	return rc < 0 ? fail("%s", err) : 0;
+}
+
 static int read_file(const char *path, buf *out, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
@@ -362,7 +443,7 @@ int main(int argc, char **argv)
 
 	memset(&cl, 0, sizeof(cl));
 	cfg_init(&cl.c);
-	if (strcmp(cmd, "token") == 0 || strcmp(cmd, "import") == 0) {
+	if (strcmp(cmd, "token") == 0 || strcmp(cmd, "import") == 0 || strcmp(cmd, "user") == 0) {
 		if (argc < 3) {
 			cfg_release(&cl.c);
 			return fail("%s needs a sub-command (see jobcenter help)", cmd);
@@ -385,6 +466,8 @@ int main(int argc, char **argv)
 		rc = cmd_token(&cl, argv[2]);
 	} else if (strcmp(cmd, "import") == 0) {
 		rc = cmd_import(&cl, argv[2]);
+	} else if (strcmp(cmd, "user") == 0) {
+		rc = cmd_user(&cl, argv[2]);
 	} else {
 		fputs(usage, stderr);
 		rc = fail("unknown command '%s'", cmd) + 1;

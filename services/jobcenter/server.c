@@ -43,6 +43,103 @@ const char *srv_req_header(const srv_req *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+void srv_req_client_ip(const srv_req *req, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, n, "-");
+	if (!ci || !ci->client_addr)
+		return;
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
+			  out, (socklen_t)n);
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr, out,
+			  (socklen_t)n);
+}
+
+int srv_req_is_https(const srv_req *req)
+{
+	const char *p = srv_req_header(req, "X-Forwarded-Proto");
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_PROTOCOL);
+	return (ci && ci->tls_session) || (p && strcasecmp(p, "https") == 0);
+}
+
+/* Appends the decoded form of s[0..n) and a NUL to storage; its offset, or -1. */
+static long form_decode(buf *storage, const char *s, size_t n)
+{
+	size_t start = storage->len, len;
+	char *v;
+	buf_add(storage, s, n);
+	buf_addc(storage, '\0');
+	v = storage->data + start;
+	for (char *c = v; *c; c++)
+		if (*c == '+')
+			*c = ' ';
+	len = MHD_http_unescape(v);
+	if (strlen(v) != len || !utf8_valid(v, len))
+		return -1; /* an escaped NUL or not UTF-8 */
+	storage->len = start + len + 1;
+	return (long)start;
+}
+
+int srv_form_parse(const char *body, size_t len, srv_param *out, int max, buf *storage)
+{
+	long offs[2 * SRV_MAX_PARAMS * 4];
+	int n = 0;
+
+	buf_reset(storage);
+	if (max > SRV_MAX_PARAMS * 4)
+		max = SRV_MAX_PARAMS * 4;
+	if (len && memchr(body, '\0', len))
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		size_t j = i, k;
+		while (j < len && body[j] != '&')
+			j++;
+		if (j == i)
+			continue;
+		for (k = i; k < j && body[k] != '='; k++)
+			;
+		if (n == max || (offs[2 * n] = form_decode(storage, body + i, k - i)) < 0 ||
+		    (offs[2 * n + 1] = form_decode(storage, body + (k < j ? k + 1 : j),
+						   k < j ? j - k - 1 : 0)) < 0) {
+			buf_wipe(storage);
+			return -1;
+		}
+		n++;
+		i = j;
+	}
+	for (int k = 0; k < n; k++) {
+		out[k].key = storage->data + offs[2 * k];
+		out[k].value = storage->data + offs[2 * k + 1];
+	}
+	return n;
+}
+
+void srv_resp_header(srv_resp *resp, const char *name, const char *value)
+{
+	if (resp->nheaders == SRV_MAX_HEADERS) {
+		log_warn("httpd", "msg=\"too many response headers\" header=%s", name);
+		return;
+	}
+	resp->headers[resp->nheaders][0] = xstrdup(name);
+	resp->headers[resp->nheaders][1] = xstrdup(value);
+	resp->nheaders++;
+}
+
+static void resp_release(srv_resp *r)
+{
+	for (int i = 0; i < r->nheaders; i++) {
+		free(r->headers[i][0]);
+		free(r->headers[i][1]);
+	}
+	r->nheaders = 0;
+	buf_release(&r->body);
+}
+
 void srv_resp_error_fields(srv_resp *resp, int status, const char *code, const char *message,
 			   json_object *fields)
 {
@@ -135,6 +232,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct rq *x, srv_
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_RETRY_AFTER, num);
 	}
 	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+	for (int i = 0; i < r->nheaders; i++)
+		MHD_add_response_header(mr, r->headers[i][0], r->headers[i][1]);
 	x->status = r->status;
 	x->bytes = r->body.len;
 	ret = MHD_queue_response(conn, (unsigned)r->status, mr);
@@ -150,7 +249,7 @@ static enum MHD_Result send_error(struct MHD_Connection *conn, struct rq *x, int
 	buf_init(&r.body);
 	srv_resp_error(&r, status, message);
 	ret = send_resp(conn, x, &r, allow, 0);
-	buf_release(&r.body);
+	resp_release(&r);
 	return ret;
 }
 
@@ -325,7 +424,7 @@ send:
 		}
 	}
 	ret = send_resp(conn, x, &resp, NULL, 0);
-	buf_release(&resp.body);
+	resp_release(&resp);
 	return ret;
 }
 

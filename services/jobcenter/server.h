@@ -41,16 +41,37 @@ typedef struct srv_req {
 	void *conn;		  /* for srv_req_header() */
 } srv_req;
 
+#define SRV_MAX_HEADERS 8
+
 typedef struct srv_resp {
 	int status;
 	buf body;
 	const char *content_type;	/* default application/json */
 	char etag[HTTP_ETAG_LEN];	/* "" for none */
 	int retry_after;		/* seconds, 0 for none */
+	int nheaders;			/* extra headers, added by srv_resp_header() */
+	char *headers[SRV_MAX_HEADERS][2];
 } srv_resp;
 
 /* A request header's value, or NULL. */
 const char *srv_req_header(const srv_req *req, const char *name);
+
+/* The client's address as text ("127.0.0.1", "::1") into out (at least 64 bytes). */
+void srv_req_client_ip(const srv_req *req, char *out, size_t n);
+
+/* 1 if the request reached us over TLS, directly or (X-Forwarded-Proto: https)
+ * through a proxy: cookies then carry Secure. */
+int srv_req_is_https(const srv_req *req);
+
+/* Parses an application/x-www-form-urlencoded body ("a=1&b=x+y%21") into at most
+ * max pairs. The strings live in *storage, which the caller frees (buf_wipe it
+ * when the form may hold personal data). Returns the number of pairs or -1 when
+ * the body is not a valid form (bad escape, NUL, invalid UTF-8, too many fields). */
+int srv_form_parse(const char *body, size_t len, srv_param *out, int max, buf *storage) WUR;
+
+/* Adds a response header (both strings copied). At most SRV_MAX_HEADERS; more are
+ * dropped with a log line. */
+void srv_resp_header(srv_resp *resp, const char *name, const char *value);
 
 /* Fills resp with the error body for status (code from the contract) and message. */
 void srv_resp_error(srv_resp *resp, int status, const char *message);
