@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "console.h"
 #include "jobdb.h"
@@ -361,6 +362,66 @@ static void h_booking_delete(void *a, srv_req *req, srv_resp *resp)
 	lookup(a, req, resp, 1);
 }
 
+/* ---- interview-practice media ---- */
+
+static void h_media(void *a, srv_req *req, srv_resp *resp)
+{
+	api_app *app = a;
+	char err[256], base[512];
+	json_object *o;
+	if (no_params(req, resp) < 0)
+		return;
+	if (app->media_base_url) {
+		snprintf(base, sizeof(base), "%s", app->media_base_url);
+	} else {
+		const char *host = srv_req_header(req, "Host");
+		snprintf(base, sizeof(base), "%s://%s/media/", srv_req_is_https(req) ? "https" : "http",
+			 host && strlen(host) < 256 && !strpbrk(host, "/\\\"<> ") ? host : "localhost");
+	}
+	if (md_json(app->media, base, &o, err, sizeof(err)) < 0)
+		return db_error(resp, -1, "media", err);
+	srv_resp_json(resp, 200, o);
+}
+
+/* GET /media/{file}: the catalogued files, with single byte ranges (kiosks resume
+ * downloads with them). A static web server may serve the folder instead. */
+static void h_media_file(void *a, srv_req *req, srv_resp *resp)
+{
+	api_app *app = a;
+	const char *ct, *range, *if_range;
+	char etag[40], cr[96];
+	uint64_t size, off = 0, len;
+	int fd, r;
+
+	if (!req->path_arg || md_open_file(app->media, req->path_arg, &fd, &size, &ct, etag) < 0) {
+		srv_resp_error(resp, 404, "no such media file");
+		return;
+	}
+	range = srv_req_header(req, "Range");
+	if_range = srv_req_header(req, "If-Range");
+	/* a range of another version of the file would corrupt the copy: send it whole */
+	r = if_range && strcmp(if_range, etag) != 0 ? 0 : md_parse_range(range, size, &off, &len);
+	srv_resp_header(resp, "Accept-Ranges", "bytes");
+	snprintf(resp->etag, sizeof(resp->etag), "%.34s", etag);
+	resp->cache_control = "public, max-age=3600";
+	if (r < 0) {
+		close(fd);
+		snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long)size);
+		srv_resp_header(resp, "Content-Range", cr);
+		srv_resp_error(resp, 416, "range not satisfiable");
+		return;
+	}
+	resp->content_type = ct;
+	if (r == 1) {
+		snprintf(cr, sizeof(cr), "bytes %llu-%llu/%llu", (unsigned long long)off,
+			 (unsigned long long)(off + len - 1), (unsigned long long)size);
+		srv_resp_header(resp, "Content-Range", cr);
+		srv_resp_file(resp, 206, fd, off, len);
+	} else {
+		srv_resp_file(resp, 200, fd, 0, size);
+	}
+}
+
 static const srv_route routes[] = {
 	{"GET", "/v1/health", 0, h_health},
 	{"GET", "/v1/regions", 1, h_regions},
@@ -374,6 +435,8 @@ static const srv_route routes[] = {
 	{"POST", "/v1/bookings", 1, h_book},
 	{"GET", "/v1/bookings/*", 1, h_booking_get},
 	{"DELETE", "/v1/bookings/*", 1, h_booking_delete},
+	{"GET", "/v1/media", 1, h_media},
+	{"GET", "/media/*", 0, h_media_file},
 };
 
 /* The API's routes, then the console's (console.c), in one table. */

@@ -7,6 +7,7 @@
 #define JC_API_H
 
 #include "booking.h"
+#include "media.h"
 #include "rcache.h"
 #include "server.h"
 #include "store.h"
@@ -16,6 +17,8 @@ typedef struct api_app {
 	rcache *cache;
 	int today; /* Seoul day number to use as "today", or -1 for the real date */
 	bk_opts booking;
+	md_catalog *media;
+	const char *media_base_url; /* NULL: http(s)://<Host>/media/ */
 } api_app;
 
 /* The routes, in matching order; *n receives the count. */

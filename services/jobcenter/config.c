@@ -36,6 +36,8 @@ void cfg_release(cfg *c)
 	}
 	free(c->w24_regions);
 	free(c->location);
+	free(c->media_dir);
+	free(c->media_base_url);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -74,6 +76,8 @@ int cfg_apply_flag(cfg *c, const char *flag, const char *v, char *err, size_t er
 			return -1;
 		}
 		set_str(&c->log_level, v);
+	} else if (strcmp(flag, "--media-dir") == 0) {
+		set_str(&c->media_dir, v);
 	} else if (strcmp(flag, "--today") == 0) {
 		if (kdate_parse(v, &c->today) < 0) {
 			snprintf(err, errlen, "--today: expected YYYY-MM-DD");
@@ -135,6 +139,10 @@ int cfg_load_file(cfg *c, const char *path, char *err, size_t errlen)
 			rc = json_int(val, &c->retention_days, key, 1, 3650, err, errlen);
 		else if (strcmp(key, "location") == 0)
 			rc = json_str(val, &c->location, key, err, errlen);
+		else if (strcmp(key, "media_dir") == 0)
+			rc = json_str(val, &c->media_dir, key, err, errlen);
+		else if (strcmp(key, "media_base_url") == 0)
+			rc = json_str(val, &c->media_base_url, key, err, errlen);
 		else if (strcmp(key, "log_level") == 0) {
 			enum log_level lv;
 			rc = json_str(val, &c->log_level, key, err, errlen);

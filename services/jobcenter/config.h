@@ -4,7 +4,8 @@
  * other module reads the environment or the file.
  *
  *	{"listen": "127.0.0.1:8080", "data": "/var/lib/jobcenter", "threads": 2,
- *	 "log_level": "info", "cache_mb": 64,
+ *	 "log_level": "info", "cache_mb": 64, "media_dir": "/srv/media",
+ *	 "media_base_url": "https://cdn.example/media/",
  *	 "work24": {"list_url": "...", "detail_url": "...", "key": "...",
  *	            "regions": "29110|29140|29155|29170|29200", "interval_min": 60,
  *	            "max_details": 200}}
@@ -30,6 +31,8 @@ typedef struct cfg {
 	int max_upcoming;	/* bookings per phone number */
 	int retention_days;	/* names and phones kept after the session */
 	char *location;		/* where sessions take place, shown to the person */
+	char *media_dir;	/* interview-practice media and media.json; NULL: <data>/media */
+	char *media_base_url;	/* where kiosks fetch media files; NULL: this server's /media/ */
 } cfg;
 
 void cfg_init(cfg *c);

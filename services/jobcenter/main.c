@@ -65,6 +65,7 @@ static const char usage[] =
 	"  --listen H:P       address to listen on (default 127.0.0.1:8080; port 0 = any)\n"
 	"  --threads N        HTTP worker threads (default: one per CPU)\n"
 	"  --cache-mb N       response cache size (default 64, 0 disables)\n"
+	"  --media-dir DIR    interview-practice media with media.json (default DIR/media)\n"
 	"  --log-level L      debug, info, warn, error, off\n"
 	"  --today YYYY-MM-DD treat this Seoul date as today (tests)\n";
 
@@ -198,13 +199,21 @@ static int cmd_serve(struct cli *cl)
 	if (open_store(&cl->c, threads + 2, &st))
 		return 1;
 	cache = rcache_create((size_t)cl->c.cache_mb << 20);
+	memset(&app, 0, sizeof(app));
 	app.st = st;
 	app.cache = cache;
 	app.today = cl->c.today;
 	app.booking = (bk_opts){cl->c.max_upcoming, cl->c.retention_days, cl->c.location};
+	{
+		char mdir[4096];
+		snprintf(mdir, sizeof(mdir), "%s/media", cl->c.data_dir);
+		app.media = md_open(cl->c.media_dir ? cl->c.media_dir : mdir);
+		app.media_base_url = cl->c.media_base_url;
+	}
 	srv_options opt = {cl->c.listen, threads, 64 * 1024, 8 * 1024};
 	if (srv_start(&opt, routes, nroutes, &app, st, &sv, err, sizeof(err)) < 0) {
 		rcache_destroy(cache);
+		md_close(app.media);
 		store_destroy(st);
 		return fail("%s", err);
 	}
@@ -232,6 +241,7 @@ static int cmd_serve(struct cli *cl)
 		log_info("cache", "hits=%llu misses=%llu", hits, misses);
 	}
 	rcache_destroy(cache);
+	md_close(app.media);
 	store_destroy(st);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "auth.h"
 #include "jobdb.h"
@@ -130,8 +131,24 @@ void srv_resp_header(srv_resp *resp, const char *name, const char *value)
 	resp->nheaders++;
 }
 
+void srv_resp_file(srv_resp *resp, int status, int fd, uint64_t off, uint64_t len)
+{
+	if (resp->has_file)
+		close(resp->file_fd);
+	resp->status = status;
+	resp->has_file = 1;
+	resp->file_fd = fd;
+	resp->file_off = off;
+	resp->file_len = len;
+	buf_reset(&resp->body);
+}
+
 static void resp_release(srv_resp *r)
 {
+	if (r->has_file) {
+		close(r->file_fd);
+		r->has_file = 0;
+	}
 	for (int i = 0; i < r->nheaders; i++) {
 		free(r->headers[i][0]);
 		free(r->headers[i][1]);
@@ -210,19 +227,27 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct rq *x, srv_
 	char num[32];
 
 	(void)is_head_or_304;
-	mr = MHD_create_response_from_buffer(r->body.len, r->body.data, MHD_RESPMEM_MUST_COPY);
+	if (r->has_file) {
+		mr = MHD_create_response_from_fd_at_offset64(r->file_len, r->file_fd,
+							     r->file_off);
+		if (mr)
+			r->has_file = 0; /* the response owns the descriptor now */
+	} else {
+		mr = MHD_create_response_from_buffer(r->body.len, r->body.data,
+						     MHD_RESPMEM_MUST_COPY);
+	}
 	if (!mr)
 		return MHD_NO;
 	if (r->status != 304)
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
 					r->content_type ? r->content_type
 							: "application/json; charset=utf-8");
-	if (r->etag[0]) {
+	if (r->etag[0])
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_ETAG, r->etag);
-		MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-	} else {
-		MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	}
+	MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL,
+				r->cache_control ? r->cache_control
+				: r->etag[0]	 ? "no-cache"
+						 : "no-store");
 	if (allow)
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_ALLOW, allow);
 	if (r->status == 401)
@@ -235,7 +260,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct rq *x, srv_
 	for (int i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(mr, r->headers[i][0], r->headers[i][1]);
 	x->status = r->status;
-	x->bytes = r->body.len;
+	x->bytes = r->file_len ? (size_t)r->file_len : r->body.len;
 	ret = MHD_queue_response(conn, (unsigned)r->status, mr);
 	MHD_destroy_response(mr);
 	return ret;
@@ -421,6 +446,11 @@ send:
 		if (inm && http_etag_matches(inm, resp.etag)) {
 			resp.status = 304;
 			buf_reset(&resp.body);
+			if (resp.has_file) {
+				close(resp.file_fd);
+				resp.has_file = 0;
+				resp.file_len = 0;
+			}
 		}
 	}
 	ret = send_resp(conn, x, &resp, NULL, 0);

@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "http.h"
@@ -51,6 +52,10 @@ typedef struct srv_resp {
 	int retry_after;		/* seconds, 0 for none */
 	int nheaders;			/* extra headers, added by srv_resp_header() */
 	char *headers[SRV_MAX_HEADERS][2];
+	const char *cache_control;	/* overrides the default (no-cache / no-store) */
+	int has_file;			/* the body is file_len bytes of file_fd at file_off */
+	int file_fd;
+	uint64_t file_off, file_len;
 } srv_resp;
 
 /* A request header's value, or NULL. */
@@ -72,6 +77,10 @@ int srv_form_parse(const char *body, size_t len, srv_param *out, int max, buf *s
 /* Adds a response header (both strings copied). At most SRV_MAX_HEADERS; more are
  * dropped with a log line. */
 void srv_resp_header(srv_resp *resp, const char *name, const char *value);
+
+/* Makes the body [off, off + len) of the open file fd, which the response now owns
+ * (closed when sent or dropped). */
+void srv_resp_file(srv_resp *resp, int status, int fd, uint64_t off, uint64_t len);
 
 /* Fills resp with the error body for status (code from the contract) and message. */
 void srv_resp_error(srv_resp *resp, int status, const char *message);
