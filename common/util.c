@@ -1,6 +1,9 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,4 +119,31 @@ int util_mkdir_p(const char *dir, unsigned mode)
 		}
 	}
 	return mkdir(tmp, (mode_t)mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int util_sha256_file(const char *path, char *hex, long long *size)
+{
+	crypto_hash_sha256_state s;
+	unsigned char b[1 << 16], h[32];
+	long long total = 0;
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	crypto_hash_sha256_init(&s);
+	while ((r = read(fd, b, sizeof(b))) > 0) {
+		crypto_hash_sha256_update(&s, b, (unsigned long long)r);
+		total += r;
+	}
+	int e = errno;
+	close(fd);
+	if (r < 0) {
+		errno = e;
+		return -1;
+	}
+	crypto_hash_sha256_final(&s, h);
+	util_hex(h, sizeof(h), hex);
+	if (size)
+		*size = total;
+	return 0;
 }

@@ -40,4 +40,8 @@ int util_mkdir_p(const char *dir, unsigned mode) WUR;
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void util_hex(const unsigned char *in, size_t n, char *out);
 
+/* The SHA-256 of a file's content as 64 hex digits into hex (65 bytes), and its
+ * size into *size (may be NULL). Reads in 64 KiB pieces. Returns 0, or -1 with errno. */
+int util_sha256_file(const char *path, char *hex, long long *size) WUR;
+
 #endif

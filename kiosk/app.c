@@ -172,6 +172,15 @@ app *app_create(const kconf *cfg, SDL_Renderer *r, int w, int h, clk *clock, uin
 	net_set_today(a->net, app_today(a));
 	a->sync = sync_start(&no, cfg->cache_dir);
 	a->obx = obx_start(&no, cfg->cache_dir);
+	{
+		char mdir[4096];
+		snprintf(mdir, sizeof(mdir), "%s/media", cfg->cache_dir);
+		a->mc = mc_start(&no, mdir, (int64_t)cfg->media_cache_mb << 20);
+	}
+	a->player = ply_create(cfg->audio, notify, notify_ctx);
+	a->pl_index = -1;
+	a->pl_captions = 1;
+	a->pl_view = (sph_view){0, 0, 80};
 	a->obx_backoff = 5000;
 	a->next_sync = clk_ms(clock); /* at once */
 	a->sync_backoff = 5000;
@@ -183,6 +192,8 @@ app *app_create(const kconf *cfg, SDL_Renderer *r, int w, int h, clk *clock, uin
 	net_get(a->net, NET_REGIONS, "v1/regions");
 	net_get(a->net, NET_CATEGORIES, "v1/categories");
 	a->regions_load = a->categories_load = LD_LOADING;
+	a->media_tag = net_get(a->net, NET_MEDIA, "v1/media"); /* downloads start early */
+	a->media_load = LD_LOADING;
 	log_info("kiosk_start", "size=%dx%d font=%s", w, h, txt_font_path(a->text));
 	return a;
 fail:
@@ -204,6 +215,9 @@ void app_destroy(app *a)
 	if (!a)
 		return;
 	ctl_destroy(a->ctl);
+	prac_free(a);
+	ply_destroy(a->player);
+	mc_stop(a->mc);
 	obx_stop(a->obx);
 	sync_stop(a->sync);
 	net_destroy(a->net);
@@ -214,6 +228,8 @@ void app_destroy(app *a)
 		while (SDL_PeepEvents(&e, 1, SDL_GETEVENT, a->ev_net, a->ev_ctl) == 1) {
 			if (e.type == a->ev_ctl)
 				ctl_cmd_free(e.user.data1);
+			else if (e.user.code == MC_EV_VERIFIED)
+				mc_verified_free(e.user.data1);
 			else if (e.user.code == 0)
 				net_result_free(e.user.data1);
 			else
@@ -309,6 +325,8 @@ static void wipe_session(app *a)
 	if (a->net)
 		net_cancel(a->net, NET_BOOK);
 	lookup_reset(a);
+	prac_close(a);
+	a->pr_msg = 0;
 	free_results(a);
 	free_detail(a);
 	reset_filters(a);
@@ -377,7 +395,7 @@ static void probe(app *a)
 
 /* ---- navigation ---- */
 
-static void go(app *a, int screen)
+void app_go(app *a, int screen)
 {
 	if (screen == a->screen)
 		return;
@@ -391,6 +409,12 @@ static void go(app *a, int screen)
 	if (screen == SCR_SEARCH) {
 		snprintf(a->focus, sizeof(a->focus), "search.query");
 		probe(a);
+	}
+	if (screen == SCR_PRACTICE) {
+		a->pr_msg = 0;
+		a->media_tag = net_get(a->net, NET_MEDIA, "v1/media");
+		if (!a->nmedia)
+			a->media_load = LD_LOADING;
 	}
 	if (screen == SCR_BOOKING) {
 		a->bk_step = BK_TOPIC;
@@ -503,7 +527,7 @@ static void open_job(app *a, int index)
 	snprintf(path, sizeof(path), "v1/jobs/%s", a->results[index].id);
 	net_cancel(a->net, NET_DETAIL);
 	a->detail_tag = net_get(a->net, NET_DETAIL, path);
-	go(a, SCR_DETAIL);
+	app_go(a, SCR_DETAIL);
 }
 
 /* ---- API results ---- */
@@ -707,6 +731,13 @@ static void on_net(app *a, net_result *r)
 		if (r->tag == a->lk_tag)
 			on_lookup(a, r);
 		break;
+	case NET_MEDIA:
+		if (r->tag == a->media_tag) {
+			json_object *o = parse_body(r);
+			prac_on_media(a, o);
+			json_object_put(o);
+		}
+		break;
 	}
 	a->dirty = 1;
 }
@@ -747,6 +778,8 @@ static void on_sync(app *a, sync_result *r)
 	a->cache_jobs = r->jobs;
 	if (r->ok && a->outbox_pending > 0)
 		obx_kick(a->obx); /* back online: deliver what waited */
+	if (r->ok && a->pl_index < 0) /* the catalogue may have changed with the sync */
+		a->media_tag = net_get(a->net, NET_MEDIA, "v1/media");
 	if (r->ok) {
 		a->sync_backoff = 5000;
 		a->next_sync = now + a->cfg->sync_interval_s * 1000LL;
@@ -1203,10 +1236,21 @@ static void action(app *a, const ui_node *n)
 	switch (n->action) {
 	case A_BACK: back(a); break;
 	case A_HOME: a->depth = 0; a->screen = SCR_HOME; a->picker = PK_NONE; break;
-	case A_GO_SEARCH: go(a, SCR_SEARCH); break;
-	case A_GO_BOOKING: go(a, SCR_BOOKING); break;
-	case A_GO_PRACTICE: go(a, SCR_PRACTICE); break;
-	case A_GO_A11Y: go(a, SCR_A11Y); break;
+	case A_GO_SEARCH: app_go(a, SCR_SEARCH); break;
+	case A_GO_BOOKING: app_go(a, SCR_BOOKING); break;
+	case A_GO_PRACTICE: app_go(a, SCR_PRACTICE); break;
+	case A_PR_OPEN: prac_open(a, arg); break;
+	case A_PL_PLAY:
+	case A_PL_BACK10:
+	case A_PL_FWD10:
+	case A_PL_SEEK:
+	case A_PL_VOL:
+	case A_PL_CAPTIONS:
+	case A_PL_ZOOM:
+	case A_PL_LOOK:
+	case A_PL_NEXT_Q:
+	case A_PL_REPLAY: prac_action(a, n->action, arg); break;
+	case A_GO_A11Y: app_go(a, SCR_A11Y); break;
 	case A_LANG: a->lang = a->lang == TR_KO ? TR_EN : TR_KO; break;
 	case A_A11Y_TOGGLE:
 		if (arg == 0) a->a11y_contrast = !a->a11y_contrast;
@@ -1219,7 +1263,7 @@ static void action(app *a, const ui_node *n)
 	case A_SUBMIT:
 		hin_commit(a->query);
 		do_search(a, 1);
-		go(a, SCR_RESULTS);
+		app_go(a, SCR_RESULTS);
 		break;
 	case A_BK_TOPIC:
 		a->bk_topic = arg;
@@ -1364,9 +1408,16 @@ static void gesture(app *a, const inp_gesture *g)
 	case INP_TAP:
 		if (!(n = ui_hit(a->tree, (int)g->x, (int)g->y)))
 			break;
+		if (n->action == A_PL_SEEK && n->rect.w > 0) { /* the bar: where it was touched */
+			int per = (int)((g->x - (float)n->rect.x) * 1000 / (float)n->rect.w);
+			prac_action(a, A_PL_SEEK, per < 0 ? 0 : per > 1000 ? 1000 : per);
+			break;
+		}
 		action(a, n);
 		break;
 	case INP_DRAG_START:
+		if (prac_drag(a, 0, g->x0, g->y0, 0, 0))
+			break;
 		a->active_scroll = scroller_at(a, (int)g->x0, (int)g->y0);
 		if (a->active_scroll) {
 			a->active_scroll->dragging = 1;
@@ -1374,6 +1425,10 @@ static void gesture(app *a, const inp_gesture *g)
 		}
 		break;
 	case INP_DRAG:
+		if (a->pl_drag) {
+			prac_drag(a, 1, g->x, g->y, g->dx, g->dy);
+			break;
+		}
 		if (a->active_scroll) {
 			float p = a->active_scroll->pos - g->dy;
 			/* rubber band past the ends */
@@ -1384,6 +1439,10 @@ static void gesture(app *a, const inp_gesture *g)
 		}
 		break;
 	case INP_DRAG_END:
+		if (a->pl_drag) {
+			prac_drag(a, 2, g->x, g->y, 0, 0);
+			break;
+		}
 		if (a->active_scroll) {
 			a->active_scroll->dragging = 0;
 			a->active_scroll->vel = -g->vy;
@@ -1496,7 +1555,7 @@ static int key(app *a, SDL_Keycode k)
 			} else {
 				hin_commit(a->query);
 				do_search(a, 1);
-				go(a, SCR_RESULTS);
+				app_go(a, SCR_RESULTS);
 			}
 			return 0;
 		}
@@ -1549,7 +1608,7 @@ static json_object *state_json(app *a)
 	json_object_object_add(ax, "low_position", json_object_new_boolean(a->a11y_low));
 	json_object_object_add(ax, "voice", json_object_new_boolean(a->a11y_voice));
 	json_object_object_add(o, "a11y", ax);
-	json_object_object_add(o, "player", NULL);
+	json_object_object_add(o, "player", prac_state_json(a));
 	kdate_format_rfc3339(clk_wall(a->clock), ts);
 	json_object_object_add(o, "now", json_object_new_string(ts));
 	return o;
@@ -1880,6 +1939,12 @@ void app_event(app *a, const SDL_Event *e)
 		if (e->user.code == 1) {
 			on_sync(a, e->user.data1);
 			free(e->user.data1);
+		} else if (e->user.code == MC_EV_PROGRESS) {
+			a->dirty = 1; /* the practice list shows progress */
+		} else if (e->user.code == MC_EV_VERIFIED) {
+			prac_on_verified(a, e->user.data1);
+			mc_verified_free(e->user.data1);
+			a->dirty = 1;
 		} else if (e->user.code >= OBX_EV_STORED) {
 			on_obx(a, e->user.code, e->user.data1);
 			free(e->user.data1);
@@ -1933,6 +1998,10 @@ void app_event(app *a, const SDL_Event *e)
 		break;
 	case SDL_WINDOWEVENT:
 		a->dirty = 1;
+		break;
+	case SDL_MULTIGESTURE:
+		user_input(a);
+		prac_pinch(a, e->mgesture.dDist);
 		break;
 	}
 }
@@ -2015,6 +2084,10 @@ void app_tick(app *a)
 	    a->list.pos >= a->list.max - (float)a->list.view.h) {
 		do_search(a, a->page + 1);
 	}
+	if (prac_tick(a))
+		a->dirty = 1;
+	if (a->screen == SCR_PLAYER && a->pl_asking)
+		a->dirty = 1; /* the answer countdown */
 	inp_gesture g[2];
 	int n = inp_poll(a->input, (int64_t)util_now_ms(), g);
 	for (int i = 0; i < n; i++)
@@ -2041,6 +2114,8 @@ int app_timeout_ms(app *a)
 	}
 	if (inp_active(a->input))
 		t = 50;
+	if (a->screen == SCR_PLAYER && a->pl_index >= 0 && t > 250)
+		t = 250; /* the position and the question times */
 	if (a->list.vel != 0 || a->detail_scroll.vel != 0 || a->picker_scroll.vel != 0)
 		t = 8;
 	if (!clk_is_fake(a->clock)) {
@@ -2064,6 +2139,10 @@ int app_timeout_ms(app *a)
 static void draw_image(void *ctx, SDL_Renderer *r, int image, SDL_Rect dst)
 {
 	app *a = ctx;
+	if (image == 2) {
+		prac_draw(a, r, dst);
+		return;
+	}
 	if (image == 1 && a->qr) {
 		SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
 		SDL_RenderFillRect(r, &dst);

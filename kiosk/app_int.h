@@ -16,14 +16,18 @@
 #include "job.h"
 #include "kconf.h"
 #include "net.h"
+#include "mcache.h"
 #include "outbox.h"
+#include "player.h"
+#include "sphere.h"
+#include "vtt.h"
 #include "sync.h"
 #include "text.h"
 #include "theme.h"
 #include "ui.h"
 
 enum screen { SCR_HOME, SCR_SEARCH, SCR_RESULTS, SCR_DETAIL, SCR_BOOKING, SCR_PRACTICE, SCR_A11Y,
-	      SCR_COUNT };
+	      SCR_PLAYER, SCR_COUNT };
 
 enum bk_step { BK_TOPIC, BK_COUNSELOR, BK_DATE, BK_TIME, BK_PERSON, BK_CONSENT, BK_REVIEW,
 	       BK_SENDING, BK_DONE, BK_LOOKUP, BK_LOOKED };
@@ -50,7 +54,24 @@ enum action {
 	A_KEY_SHIFT, A_KEY_MODE, A_CLEAR_QUERY, A_OPEN_PICKER, A_PICK, A_CLOSE_PICKER,
 	A_CLEAR_FILTERS, A_OPEN_JOB, A_RETRY, A_IDLE_CONTINUE, A_IDLE_END, A_EDIT_SEARCH,
 	A_SCROLL_AREA, A_BK_TOPIC, A_BK_COUNSELOR, A_BK_DAY, A_BK_SLOT, A_BK_FIELD, A_BK_NEXT,
-	A_BK_CONSENT, A_BK_CONFIRM, A_LK_OPEN, A_LK_FIELD, A_LK_FIND, A_LK_CANCEL
+	A_BK_CONSENT, A_BK_CONFIRM, A_LK_OPEN, A_LK_FIELD, A_LK_FIND, A_LK_CANCEL,
+	A_PR_OPEN, A_PL_PLAY, A_PL_BACK10, A_PL_FWD10, A_PL_SEEK, A_PL_VOL, A_PL_CAPTIONS,
+	A_PL_ZOOM, A_PL_LOOK, A_PL_NEXT_Q, A_PL_REPLAY, A_PL_VIDEO
+};
+
+/* A practice interview from the catalogue (GET /v1/media). */
+struct pq {
+	double at_s;
+	int answer_s;
+	char *ko, *en;
+};
+struct media_item {
+	char id[72];
+	char *title_ko, *title_en;
+	int vr360;
+	double duration_s;
+	struct pq *q;
+	int nq;
 };
 
 enum picker { PK_NONE, PK_REGION, PK_CATEGORY, PK_EMPLOYMENT, PK_CAREER, PK_EDUCATION,
@@ -176,6 +197,30 @@ struct app {
 	char lk_counselor[64];
 	char lk_topic[32];
 
+	/* interview practice: the catalogue (not personal) and its files */
+	struct media_item *media;
+	int nmedia;
+	int media_load;		/* enum load */
+	unsigned media_tag;
+	mcache *mc;
+	int pr_msg;		/* enum tr_id of a note on the practice screen, 0 none */
+
+	/* the player (part of the session) */
+	ply *player;
+	int pl_index;		/* media open, -1 none */
+	unsigned pl_tag;	/* of the verification asked for */
+	int pl_checking;	/* the file is being verified */
+	int pl_error;		/* enum tr_id, 0 none */
+	vtt pl_vtt;
+	int pl_captions;	/* captions shown */
+	int pl_q;		/* questions asked so far */
+	int pl_asking;		/* the question pl_q - 1 is on screen */
+	int64_t pl_ask_since;	/* kiosk clock ms */
+	sph_view pl_view;
+	int pl_drag;		/* 1 turning the 360 view, 2 scrubbing the progress bar */
+	ui_rect pl_video, pl_seek; /* where the picture and the progress bar are */
+	int pl_vr;		/* the open video is 360 */
+
 	/* the outbox of bookings made offline */
 	outbox *obx;
 	int outbox_pending;
@@ -232,5 +277,21 @@ int app_bk_person_ok(app *a);
 int app_lookup_code(app *a, char *out, size_t n);
 /* The look-up form holds a possible code and four digits. */
 int app_lookup_ok(app *a);
+/* Goes to a screen (remembered for "back"). */
+void app_go(app *a, int screen);
+
+/* practice.c */
+void prac_on_media(app *a, json_object *o);
+void prac_open(app *a, int index);
+void prac_on_verified(app *a, mc_verified *v);
+void prac_close(app *a);
+void prac_free(app *a);
+int prac_tick(app *a);
+int prac_playing(const app *a);
+void prac_action(app *a, int action, int arg);
+int prac_drag(app *a, int phase, float x, float y, float dx, float dy);
+void prac_pinch(app *a, float ddist);
+void prac_draw(app *a, SDL_Renderer *r, SDL_Rect dst);
+json_object *prac_state_json(app *a);
 
 #endif

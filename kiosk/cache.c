@@ -494,7 +494,8 @@ int cache_answer(cache *c, const char *path, int today, time_t now, buf *body, l
 	char err[256];
 	*status = 200;
 	buf_reset(body);
-	if (strcmp(path, "v1/topics") == 0 || strcmp(path, "v1/counselors") == 0) {
+	if (strcmp(path, "v1/topics") == 0 || strcmp(path, "v1/counselors") == 0 ||
+	    strcmp(path, "v1/media") == 0) {
 		if (!get_doc(c, path, body, NULL, 0))
 			answer_error(body, status, 503, "not stored yet");
 		return 0;

@@ -20,6 +20,7 @@ static const char usage[] =
 	"  --fullscreen       fullscreen even with --size\n"
 	"  --fake-clock       the clock moves only on 'advance'\n"
 	"  --now RFC3339      with --fake-clock, the starting time\n"
+	"  --no-audio         no sound (the default with --headless)\n"
 	"  --language ko|en\n";
 
 void kconf_init(kconf *c)
@@ -35,6 +36,8 @@ void kconf_init(kconf *c)
 	c->connect_timeout_s = 3;
 	c->request_timeout_s = 10;
 	c->sync_interval_s = 300;
+	c->media_cache_mb = 2048;
+	c->audio = -1;
 }
 
 void kconf_release(kconf *c)
@@ -97,6 +100,8 @@ static int load_file(kconf *c, const char *path, char *err, size_t errlen)
 			i = &c->request_timeout_s;
 		else if (strcmp(key, "sync_interval_s") == 0)
 			i = &c->sync_interval_s;
+		else if (strcmp(key, "media_cache_mb") == 0)
+			i = &c->media_cache_mb;
 		else
 			continue; /* keys of later versions are welcome */
 		if ((s && !is_str) || (i && (!is_int || json_object_get_int(val) < 1 ||
@@ -137,6 +142,10 @@ int kconf_parse(kconf *c, int argc, char **argv, char *err, size_t errlen)
 		}
 		if (strcmp(f, "--fullscreen") == 0) {
 			c->fullscreen = 1;
+			continue;
+		}
+		if (strcmp(f, "--no-audio") == 0) {
+			c->audio = 0;
 			continue;
 		}
 		if (!v) {
@@ -181,5 +190,7 @@ int kconf_parse(kconf *c, int argc, char **argv, char *err, size_t errlen)
 	}
 	if (c->fullscreen < 0)
 		c->fullscreen = c->width == 0;
+	if (c->audio < 0)
+		c->audio = !c->headless;
 	return 0;
 }

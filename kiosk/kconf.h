@@ -28,6 +28,8 @@ typedef struct kconf {
 	int connect_timeout_s;
 	int request_timeout_s;
 	int sync_interval_s;	/* incremental sync of the offline cache, kiosk clock */
+	int media_cache_mb;	/* interview videos kept on disk at most */
+	int audio;		/* 0: no sound output (--no-audio; the default headless) */
 	char *log_level;	/* "debug", "info" (default), "warn", "error" */
 } kconf;
 

@@ -20,7 +20,7 @@
 #include <time.h>
 
 enum net_kind { NET_SEARCH, NET_DETAIL, NET_REGIONS, NET_CATEGORIES, NET_TOPICS, NET_COUNSELORS,
-		NET_SLOTS, NET_BOOK, NET_LOOKUP, NET_KIND_COUNT };
+		NET_SLOTS, NET_BOOK, NET_LOOKUP, NET_MEDIA, NET_KIND_COUNT };
 
 enum net_err {
 	NET_OK = 0,	    /* a response arrived (any HTTP status) */

@@ -101,6 +101,10 @@ static void draw_node(SDL_Renderer *r, txt *t, const theme *th, const ui_node *n
 	case UI_S_BANNER:
 		fg = th->primary_text;
 		break;
+	case UI_S_CAPTION:
+		fg = th->caption_text;
+		bold = 1;
+		break;
 	default:
 		break;
 	}
@@ -121,6 +125,8 @@ static void draw_node(SDL_Renderer *r, txt *t, const theme *th, const ui_node *n
 			fill_round(r, (ui_rect){u.x, u.y + u.h - bw, u.w, bw}, 0, th->border);
 		} else if (n->style == UI_S_BANNER) {
 			fill_round(r, u, 0, th->contrast ? th->primary : th->danger);
+		} else if (n->style == UI_S_CAPTION) {
+			fill_round(r, u, 0, th->caption_bg);
 		} else if (n->style == UI_S_CARD) {
 			frame_round(r, u, rad, bw, th->border, th->surface);
 		} else {
@@ -133,6 +139,18 @@ static void draw_node(SDL_Renderer *r, txt *t, const theme *th, const ui_node *n
 	case UI_BUTTON:
 	case UI_KEY:
 	case UI_TAB:
+		if (n->style == UI_S_SEEK) {
+			/* the track, what has played, and a knob to drag */
+			int tk = u.h / 5, kn = u.h * 3 / 5;
+			int x = u.x + kn / 2, w = u.w - kn, at = x + (int)((long long)w * n->arg / 1000);
+			ui_rect track = {x, u.y + (u.h - tk) / 2, w, tk};
+			fill_round(r, track, tk / 2, th->surface_alt);
+			frame_round(r, track, tk / 2, bw, th->border, th->surface_alt);
+			fill_round(r, (ui_rect){x, track.y, at - x, tk}, tk / 2, th->primary);
+			fill_round(r, (ui_rect){at - kn / 2, u.y + (u.h - kn) / 2, kn, kn}, kn / 2,
+				   th->primary);
+			break;
+		}
 		if (n->style == UI_S_FLAT) {
 			label_centered(t, px, bold, th->primary, n->label, u);
 			break;

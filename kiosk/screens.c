@@ -11,7 +11,7 @@
 #include "kdate.h"
 
 static const char *const screen_names[SCR_COUNT] = {"home", "search", "results", "detail",
-						     "booking", "practice", "a11y"};
+						     "booking", "practice", "a11y", "player"};
 
 const char *scr_name(int s)
 {
@@ -759,22 +759,210 @@ static void build_detail(app *a)
 	a->detail_scroll.max = content > view.h ? (float)(content - view.h) : 0;
 }
 
-static void build_soon(app *a, int title_id)
+/* ---- interview practice ---- */
+
+static const char *media_title(app *a, const struct media_item *m)
+{
+	return a->lang == TR_EN ? m->title_en : m->title_ko;
+}
+
+static void build_practice(app *a)
 {
 	const theme *th = &a->th;
+	char id[48], sub[256], state[96];
 	ui_rect r = content_area(a);
-	top_bar(a, &r, T((enum tr_id)title_id), 1, 1);
-	r = ui_inset(r, th->pad * 2);
-	ui_cut_top(&r, r.h / 4);
-	ui_node *h = ui_add(a->tree, UI_HEADING, "soon.title", T(S_COMING_SOON),
-			    ui_cut_top(&r, th->font_huge * 2));
-	h->font = th->font_huge;
-	h->flags = UI_F_CENTER;
-	text(a, "soon.body", T(S_COMING_SOON_SUB), ui_cut_top(&r, th->touch), th->font_large,
-	     UI_S_MUTED, UI_F_CENTER);
-	ui_cut_top(&r, th->gap * 3);
-	button(a, "soon.home", T(S_HOME), ui_inset_xy(ui_cut_top(&r, th->touch), r.w / 4, 0),
-	       A_HOME, 0, UI_S_PRIMARY);
+	top_bar(a, &r, T(S_HOME_PRACTICE), 1, 1);
+	r = ui_inset_xy(r, th->pad * 2, 0);
+	int hh = txt_wrapped_h(a->text, th->font_body, 0, T(S_PR_HINT), r.w);
+	text(a, "practice.hint", T(S_PR_HINT), ui_cut_top(&r, hh), th->font_body, UI_S_MUTED,
+	     UI_F_WRAP);
+	ui_cut_top(&r, th->gap);
+	if (a->pr_msg) {
+		int mh = txt_wrapped_h(a->text, th->font_body, 1, T(a->pr_msg), r.w);
+		text(a, "practice.message", T(a->pr_msg), ui_cut_top(&r, mh), th->font_body,
+		     UI_S_ERROR, UI_F_WRAP | UI_F_BOLD);
+		ui_cut_top(&r, th->gap);
+	}
+	if (a->nmedia == 0) {
+		int busy = a->media_load == LD_LOADING;
+		text(a, busy ? "practice.loading" : "practice.empty", T(busy ? S_PR_LOADING : S_PR_EMPTY),
+		     ui_cut_top(&r, th->touch), th->font_large, UI_S_MUTED, UI_F_CENTER);
+		return;
+	}
+	int item_h = txt_line_h(a->text, th->font_large) + txt_line_h(a->text, th->font_small) * 2 +
+		     th->pad * 2 + th->gap;
+	ui_node *list = ui_add(a->tree, UI_LIST, "practice.list", T(S_HOME_PRACTICE), r);
+	(void)list;
+	for (int i = 0; i < a->nmedia && r.h >= item_h; i++) {
+		const struct media_item *m = &a->media[i];
+		int pct = 0, st = a->mc ? mc_status(a->mc, m->id, &pct) : MC_ABSENT;
+		int dur = (int)(m->duration_s + 0.5);
+		if (st == MC_DOWNLOADING)
+			snprintf(state, sizeof(state), T(S_PR_DOWNLOADING), pct);
+		else
+			snprintf(state, sizeof(state), "%s",
+				 T(st == MC_READY ? S_PR_READY : st == MC_FAILED ? S_PR_FAILED : S_PR_WAITING));
+		snprintf(sub, sizeof(sub), T(S_PR_INFO), T(m->vr360 ? S_PR_360 : S_PR_FLAT), dur / 60,
+			 dur % 60, m->nq);
+		size_t l = strlen(sub);
+		snprintf(sub + l, sizeof(sub) - l, "\n%s", state);
+		snprintf(id, sizeof(id), "practice.item.%d", i);
+		char label[512];
+		snprintf(label, sizeof(label), "%s, %s", media_title(a, m), sub);
+		ui_node *it = ui_add(a->tree, UI_LIST_ITEM, id, label, ui_cut_top(&r, item_h - th->gap));
+		it->value = ui_str(a->tree, media_title(a, m));
+		it->sub = ui_str(a->tree, sub);
+		it->action = A_PR_OPEN;
+		it->arg = i;
+		it->focused = strcmp(a->focus, id) == 0;
+		ui_cut_top(&r, th->gap);
+	}
+}
+
+static void mmss(int64_t ms, char *out, size_t n)
+{
+	int s = ms < 0 ? 0 : ms > 359999000 ? 359999 : (int)(ms / 1000);
+	snprintf(out, n, "%d:%02d", s / 60 % 6000, s % 60);
+}
+
+static void build_player(app *a)
+{
+	const theme *th = &a->th;
+	char buf[256], t0[16], t1[16];
+	ui_rect r = content_area(a);
+	if (a->pl_index < 0) {
+		top_bar(a, &r, T(S_HOME_PRACTICE), 1, 1);
+		return;
+	}
+	const struct media_item *m = &a->media[a->pl_index];
+	top_bar(a, &r, media_title(a, m), 1, 1);
+	int st = a->player ? ply_state(a->player) : PLY_IDLE;
+
+	if (a->pl_error || a->pl_checking) {
+		ui_rect b = ui_inset(r, th->pad * 2);
+		ui_cut_top(&b, b.h / 5);
+		const char *msg = T(a->pl_error ? a->pl_error : S_PL_CHECKING);
+		int mh = txt_wrapped_h(a->text, th->font_large, 1, msg, b.w);
+		text(a, a->pl_error ? "player.error" : "player.checking", msg, ui_cut_top(&b, mh),
+		     th->font_large, a->pl_error ? UI_S_ERROR : UI_S_MUTED, UI_F_WRAP | UI_F_BOLD);
+		ui_cut_top(&b, th->gap * 3);
+		if (a->pl_error)
+			button(a, "player.to_list", T(S_PL_TO_LIST),
+			       ui_inset_xy(ui_cut_top(&b, th->touch), b.w / 5, 0), A_BACK, 0, UI_S_PRIMARY);
+		return;
+	}
+
+	/* the picture: 16:9 for a flat video, taller for 360 (more to look around in) */
+	int vh = a->pl_vr ? r.h * 45 / 100 : r.w * 9 / 16;
+	if (vh > r.h * 45 / 100)
+		vh = r.h * 45 / 100;
+	ui_rect video = ui_cut_top(&r, vh);
+	a->pl_video = video;
+	ui_node *v = ui_add(a->tree, UI_VIDEO, "player.video", T(a->pl_vr ? S_PL_VIDEO_360 : S_PL_VIDEO),
+			    video);
+	v->image = 2;
+	v->action = A_PL_VIDEO; /* a tap on the picture does nothing, but it is the drag target */
+	v->flags |= UI_F_NOHIT;
+
+	/* captions on a band of their own, so that they never cover the interviewer */
+	int cap_h = txt_line_h(a->text, th->font_large) * 2 + th->pad;
+	ui_rect cap = ui_cut_top(&r, cap_h);
+	ui_node *band = ui_add(a->tree, UI_PANEL, NULL, NULL, cap);
+	band->style = UI_S_CAPTION;
+	int64_t pos = a->player ? ply_time_ms(a->player) : 0, len = a->player ? ply_length_ms(a->player) : 0;
+	if (len <= 0)
+		len = (int64_t)(m->duration_s * 1000);
+	const char *cue = a->pl_captions ? vtt_at(&a->pl_vtt, pos) : NULL;
+	if (cue)
+		text(a, "player.caption", cue, ui_inset_xy(cap, th->pad, 0), th->font_large, UI_S_CAPTION,
+		     UI_F_CENTER | UI_F_WRAP);
+	ui_cut_top(&r, th->gap);
+
+	r = ui_inset_xy(r, th->pad * 2, 0);
+	/* where in the video: time and a bar to tap or drag */
+	mmss(pos, t0, sizeof(t0));
+	mmss(len, t1, sizeof(t1));
+	snprintf(buf, sizeof(buf), T(S_PL_POSITION), t0, t1);
+	ui_rect row = ui_cut_top(&r, th->touch);
+	ui_rect tl = ui_cut_left(&row, txt_line_h(a->text, th->font_body) * 5);
+	snprintf(buf, sizeof(buf), "%s / %s", t0, t1);
+	text(a, "player.time", buf, tl, th->font_body, UI_S_DEFAULT, UI_F_CENTER);
+	snprintf(buf, sizeof(buf), T(S_PL_POSITION), t0, t1);
+	ui_node *seek = button(a, "player.seek", buf, row, A_PL_SEEK, 0, UI_S_SEEK);
+	seek->arg = len > 0 ? (int)(pos * 1000 / len) : 0;
+	if (seek->arg > 1000)
+		seek->arg = 1000;
+	a->pl_seek = row;
+	ui_cut_top(&r, th->gap);
+
+	int playing = st == PLY_PLAYING || st == PLY_OPENING;
+	row = ui_cut_top(&r, th->touch);
+	button(a, "player.back10", T(S_PL_BACK10), ui_col(row, 3, 0, th->gap), A_PL_BACK10, 0,
+	       UI_S_DEFAULT);
+	ui_node *pp = button(a, "player.play_pause",
+			     T(st == PLY_ENDED ? S_PL_REPLAY : playing ? S_PL_PAUSE : S_PL_PLAY),
+			     ui_col(row, 3, 1, th->gap), A_PL_PLAY, 0, UI_S_PRIMARY);
+	pp->enabled = !a->pl_asking;
+	button(a, "player.fwd10", T(S_PL_FWD10), ui_col(row, 3, 2, th->gap), A_PL_FWD10, 0,
+	       UI_S_DEFAULT);
+	ui_cut_top(&r, th->gap);
+	row = ui_cut_top(&r, th->touch);
+	button(a, "player.volume_down", T(S_PL_VOL_DOWN), ui_col(row, 3, 0, th->gap), A_PL_VOL, 0,
+	       UI_S_DEFAULT);
+	button(a, "player.volume_up", T(S_PL_VOL_UP), ui_col(row, 3, 1, th->gap), A_PL_VOL, 1,
+	       UI_S_DEFAULT);
+	button(a, "player.captions", T(a->pl_captions ? S_PL_CC_OFF : S_PL_CC_ON),
+	       ui_col(row, 3, 2, th->gap), A_PL_CAPTIONS, 0, UI_S_DEFAULT);
+	if (a->pl_vr) {
+		ui_cut_top(&r, th->gap);
+		row = ui_cut_top(&r, th->touch);
+		button(a, "player.look_left", T(S_PL_LOOK_LEFT), ui_col(row, 4, 0, th->gap), A_PL_LOOK, 0,
+		       UI_S_DEFAULT);
+		button(a, "player.look_right", T(S_PL_LOOK_RIGHT), ui_col(row, 4, 1, th->gap), A_PL_LOOK,
+		       1, UI_S_DEFAULT);
+		button(a, "player.zoom_in", T(S_PL_ZOOM_IN), ui_col(row, 4, 2, th->gap), A_PL_ZOOM, 1,
+		       UI_S_DEFAULT);
+		button(a, "player.zoom_out", T(S_PL_ZOOM_OUT), ui_col(row, 4, 3, th->gap), A_PL_ZOOM, 0,
+		       UI_S_DEFAULT);
+	}
+	if (st == PLY_ENDED && !a->pl_asking) {
+		ui_cut_top(&r, th->gap * 2);
+		text(a, "player.ended", T(S_PL_ENDED), ui_cut_top(&r, th->touch), th->font_large,
+		     UI_S_DEFAULT, UI_F_CENTER | UI_F_BOLD);
+	}
+
+	/* a question: over the picture, large, with the time left to answer */
+	if (a->pl_asking && a->pl_q > 0 && a->pl_q <= m->nq) {
+		const struct pq *q = &m->q[a->pl_q - 1];
+		ui_rect box = ui_inset(a->pl_video, th->pad);
+		int need = th->touch * 4;
+		if (box.h < need) /* a small picture: the dialog takes the space below too */
+			box.h = need;
+		ui_node *s = ui_add(a->tree, UI_PANEL, NULL, NULL, box);
+		s->style = UI_S_SCRIM;
+		ui_add(a->tree, UI_DIALOG, "player.question_dialog", T(S_PL_NEXT_Q), box);
+		box = ui_inset(box, th->pad);
+		snprintf(buf, sizeof(buf), T(S_PL_QUESTION_N), a->pl_q, m->nq);
+		text(a, "player.question_n", buf, ui_cut_top(&box, txt_line_h(a->text, th->font_body)),
+		     th->font_body, UI_S_MUTED, UI_F_CENTER);
+		ui_rect btn = ui_cut_bottom(&box, th->touch);
+		ui_cut_bottom(&box, th->gap);
+		int64_t left = (int64_t)q->answer_s * 1000 - (clk_ms(a->clock) - a->pl_ask_since);
+		int secs = left > 0 ? (int)((left + 999) / 1000) : 0;
+		if (secs > 0)
+			snprintf(buf, sizeof(buf), T(S_PL_ANSWER_LEFT), secs / 60, secs % 60);
+		else
+			snprintf(buf, sizeof(buf), "%s", T(S_PL_TIME_UP));
+		int ch = txt_wrapped_h(a->text, th->font_body, 1, buf, box.w);
+		text(a, "player.countdown", buf, ui_cut_bottom(&box, ch), th->font_body, UI_S_DEFAULT,
+		     UI_F_CENTER | UI_F_WRAP | UI_F_BOLD);
+		const char *qt = a->lang == TR_EN ? q->en : q->ko;
+		ui_node *qn = ui_add(a->tree, UI_TEXT, "player.question", qt, box);
+		qn->font = th->font_title;
+		qn->flags = UI_F_CENTER | UI_F_WRAP | UI_F_BOLD;
+		button(a, "player.next_question", T(a->pl_q < m->nq ? S_PL_NEXT_Q : S_PL_CONTINUE),
+		       ui_inset_xy(btn, btn.w / 6, 0), A_PL_NEXT_Q, 0, UI_S_PRIMARY);
+	}
 }
 
 /* ---- counselling booking ---- */
@@ -1263,7 +1451,8 @@ void scr_build(app *a)
 	case SCR_RESULTS: build_results(a); break;
 	case SCR_DETAIL: build_detail(a); break;
 	case SCR_BOOKING: build_booking(a); break;
-	case SCR_PRACTICE: build_soon(a, S_HOME_PRACTICE); break;
+	case SCR_PRACTICE: build_practice(a); break;
+	case SCR_PLAYER: build_player(a); break;
 	case SCR_A11Y: build_a11y(a); break;
 	}
 	if (a->picker != PK_NONE && a->screen == SCR_SEARCH)

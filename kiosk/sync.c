@@ -166,6 +166,7 @@ static void run(syncer *s, CURL *c, cache *k, time_t when, sync_result *r)
 	codes(s, c, k, 0, r);
 	doc(s, c, k, "v1/topics", "v1/topics", r);
 	doc(s, c, k, "v1/counselors", "v1/counselors", r);
+	doc(s, c, k, "v1/media", "v1/media", r);
 	{
 		/* the next 31 days of slots, so a booking can be queued offline */
 		char from[11], to[11], sp[64];

@@ -62,6 +62,10 @@ void theme_build(theme *t, int w, int h, int contrast, int large)
 		t->heading = rgb(0x0b3d73);
 	}
 	t->scrim = (theme_rgba){0, 0, 0, 170};
+	/* captions: light on near-black whatever the theme, as on television */
+	t->video_bg = rgb(0x000000);
+	t->caption_bg = (theme_rgba){0, 0, 0, 225};
+	t->caption_text = contrast ? rgb(0xffff00) : rgb(0xffffff);
 	int f = large ? 2 : 1;
 	t->font_small = theme_px(t, 30) * f;
 	t->font_body = theme_px(t, 38) * f;

@@ -15,7 +15,7 @@ typedef struct theme_rgba {
 typedef struct theme {
 	theme_rgba bg, surface, surface_alt, text, text_muted, primary, primary_text, accent,
 		border, focus, danger, chip, chip_on, chip_on_text, key, key_special, scrim,
-		heading;
+		heading, video_bg, caption_bg, caption_text;
 	int font_small, font_body, font_large, font_title, font_huge; /* pixel sizes */
 	int unit;	/* 1 design pixel at 1080 px short side, in screen pixels x 100 */
 	int pad, gap, radius, border_w;

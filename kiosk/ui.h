@@ -35,7 +35,9 @@ enum ui_role {
 enum ui_style {
 	UI_S_DEFAULT, UI_S_PRIMARY, UI_S_TILE, UI_S_CHIP, UI_S_CHIP_ON, UI_S_KEY,
 	UI_S_KEY_SPECIAL, UI_S_FLAT, UI_S_MUTED, UI_S_ERROR, UI_S_BAR, UI_S_CARD, UI_S_SCRIM,
-	UI_S_TITLE, UI_S_HUGE, UI_S_BANNER
+	UI_S_TITLE, UI_S_HUGE, UI_S_BANNER,
+	UI_S_CAPTION,	/* text on the caption band */
+	UI_S_SEEK	/* a progress bar; arg = position in 1/1000 */
 };
 
 enum {

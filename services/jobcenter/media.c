@@ -67,25 +67,6 @@ static int name_ok(const char *n)
 	return strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == l;
 }
 
-static int file_hash(const char *path, char *hex)
-{
-	crypto_hash_sha256_state s;
-	unsigned char buf[1 << 16], h[32];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	crypto_hash_sha256_init(&s);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		crypto_hash_sha256_update(&s, buf, (unsigned long long)n);
-	close(fd);
-	if (n < 0)
-		return -1;
-	crypto_hash_sha256_final(&s, h);
-	util_hex(h, sizeof(h), hex);
-	return 0;
-}
-
 /* The file's record, hashing it when it is new or changed; NULL if unusable. */
 static struct mfile *track(md_catalog *m, struct mfile *old, int nold, const char *name)
 {
@@ -110,7 +91,7 @@ static struct mfile *track(md_catalog *m, struct mfile *old, int nold, const cha
 			break;
 		}
 	}
-	if (!f->sha[0] && file_hash(path, f->sha) < 0)
+	if (!f->sha[0] && util_sha256_file(path, f->sha, NULL) < 0)
 		return NULL;
 	m->nfiles++;
 	return f;
