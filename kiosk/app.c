@@ -177,7 +177,8 @@ app *app_create(const kconf *cfg, SDL_Renderer *r, int w, int h, clk *clock, uin
 		snprintf(mdir, sizeof(mdir), "%s/media", cfg->cache_dir);
 		a->mc = mc_start(&no, mdir, (int64_t)cfg->media_cache_mb << 20);
 	}
-	a->player = ply_create(cfg->audio, notify, notify_ctx);
+	a->notify = notify;
+	a->notify_ctx = notify_ctx;
 	a->pl_index = -1;
 	a->pl_captions = 1;
 	a->pl_view = (sph_view){0, 0, 80};
@@ -412,6 +413,9 @@ void app_go(app *a, int screen)
 	}
 	if (screen == SCR_PRACTICE) {
 		a->pr_msg = 0;
+		/* libvlc loads its plugins while the person reads the list */
+		if (!a->player)
+			a->player = ply_create(a->cfg->audio, a->notify, a->notify_ctx);
 		a->media_tag = net_get(a->net, NET_MEDIA, "v1/media");
 		if (!a->nmedia)
 			a->media_load = LD_LOADING;

@@ -205,8 +205,11 @@ struct app {
 	mcache *mc;
 	int pr_msg;		/* enum tr_id of a note on the practice screen, 0 none */
 
-	/* the player (part of the session) */
+	/* the player (part of the session); libvlc starts the first time someone
+	 * opens the practice screen */
 	ply *player;
+	void (*notify)(void *);
+	void *notify_ctx;
 	int pl_index;		/* media open, -1 none */
 	unsigned pl_tag;	/* of the verification asked for */
 	int pl_checking;	/* the file is being verified */

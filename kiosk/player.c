@@ -1,5 +1,6 @@
 #include "player.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -254,6 +255,8 @@ static void *close_thread(void *arg)
 	libvlc_media_player_stop(c->s->mp); /* joins libvlc's threads: no callback after */
 	libvlc_media_player_release(c->s->mp);
 	sess_free(c->s);
+	/* a decoder's buffers are megabytes, freed in many arenas: give them back */
+	malloc_trim(0);
 	pthread_mutex_lock(&c->p->mu);
 	c->p->closers--;
 	pthread_cond_broadcast(&c->p->cv);

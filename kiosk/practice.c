@@ -160,6 +160,8 @@ void prac_open(app *a, int index)
 		return;
 	}
 	prac_close(a);
+	if (!a->player)
+		a->player = ply_create(a->cfg->audio, a->notify, a->notify_ctx);
 	a->pl_index = index;
 	a->pl_vr = a->media[index].vr360;
 	a->pl_checking = 1;

@@ -852,10 +852,20 @@ static void build_player(app *a)
 		return;
 	}
 
+	/* portrait: everything in one column; landscape: the picture on the left, the
+	 * controls on the right */
+	int cap_h = txt_line_h(a->text, th->font_large) * 2 + th->pad;
+	ui_rect side = r;
+	int land = r.w > r.h;
+	if (land) {
+		side = ui_inset_xy(ui_cut_right(&r, r.w * 38 / 100), th->pad, th->pad);
+		ui_cut_bottom(&r, th->touch + th->gap * 2); /* the progress bar under the picture */
+	}
 	/* the picture: 16:9 for a flat video, taller for 360 (more to look around in) */
-	int vh = a->pl_vr ? r.h * 45 / 100 : r.w * 9 / 16;
-	if (vh > r.h * 45 / 100)
-		vh = r.h * 45 / 100;
+	int room = land ? r.h - cap_h : r.h * 45 / 100;
+	int vh = a->pl_vr ? room : r.w * 9 / 16;
+	if (vh > room)
+		vh = room;
 	ui_rect video = ui_cut_top(&r, vh);
 	a->pl_video = video;
 	ui_node *v = ui_add(a->tree, UI_VIDEO, "player.video", T(a->pl_vr ? S_PL_VIDEO_360 : S_PL_VIDEO),
@@ -865,7 +875,6 @@ static void build_player(app *a)
 	v->flags |= UI_F_NOHIT;
 
 	/* captions on a band of their own, so that they never cover the interviewer */
-	int cap_h = txt_line_h(a->text, th->font_large) * 2 + th->pad;
 	ui_rect cap = ui_cut_top(&r, cap_h);
 	ui_node *band = ui_add(a->tree, UI_PANEL, NULL, NULL, cap);
 	band->style = UI_S_CAPTION;
@@ -876,7 +885,10 @@ static void build_player(app *a)
 	if (cue)
 		text(a, "player.caption", cue, ui_inset_xy(cap, th->pad, 0), th->font_large, UI_S_CAPTION,
 		     UI_F_CENTER | UI_F_WRAP);
-	ui_cut_top(&r, th->gap);
+	if (land) /* the bar goes under the picture, the rest right */
+		r = (ui_rect){r.x, cap.y + cap.h + th->gap, cap.w, th->touch};
+	else
+		ui_cut_top(&r, th->gap);
 
 	r = ui_inset_xy(r, th->pad * 2, 0);
 	/* where in the video: time and a bar to tap or drag */
@@ -894,6 +906,8 @@ static void build_player(app *a)
 		seek->arg = 1000;
 	a->pl_seek = row;
 	ui_cut_top(&r, th->gap);
+	if (land)
+		r = side;
 
 	int playing = st == PLY_PLAYING || st == PLY_OPENING;
 	row = ui_cut_top(&r, th->touch);

@@ -198,6 +198,41 @@ static void all_screens(int w, int h)
 	check_layout(a, "idle", idle);
 	a->idle_dialog = 0;
 
+	/* interview practice: the list, the player (flat and 360) and a question */
+	static const char *const practice[] = {"practice.list", "practice.item.0",
+					       "practice.item.1", "nav.back", NULL};
+	static const char *const player[] = {"player.video", "player.play_pause", "player.seek",
+					     "player.back10", "player.fwd10", "player.captions",
+					     "player.volume_up", "nav.back", NULL};
+	static const char *const player360[] = {"player.video", "player.play_pause",
+						"player.look_left", "player.zoom_out", NULL};
+	static const char *const question[] = {"player.question", "player.next_question", NULL};
+	a->media = xcalloc(2, sizeof(*a->media));
+	a->nmedia = 2;
+	for (int i = 0; i < 2; i++) {
+		snprintf(a->media[i].id, sizeof(a->media[i].id), "m-%d", i);
+		a->media[i].title_ko = xstrdup(i ? "VR 면접 체험 — 공공기관 최종 면접 (긴 제목)" : "기본 면접 1");
+		a->media[i].title_en = xstrdup("Interview");
+		a->media[i].vr360 = i;
+		a->media[i].duration_s = 312;
+		a->media[i].q = xcalloc(1, sizeof(struct pq));
+		a->media[i].q[0] = (struct pq){4.0, 60, xstrdup("우리 센터의 청년 일자리 프로그램에 지원한 이유는 무엇인가요? 구체적인 경험을 들어 말해 주세요."), xstrdup("Why?")};
+		a->media[i].nq = 1;
+	}
+	a->screen = SCR_PRACTICE;
+	check_layout(a, "practice", practice);
+	a->screen = SCR_PLAYER;
+	a->pl_index = 0;
+	check_layout(a, "player", player);
+	a->pl_index = 1;
+	a->pl_vr = 1;
+	check_layout(a, "player 360", player360);
+	a->pl_q = 1;
+	a->pl_asking = 1;
+	check_layout(a, "question", question);
+	a->pl_asking = a->pl_q = a->pl_vr = 0;
+	a->pl_index = -1;
+
 	/* high contrast and 200% text keep every screen usable */
 	a->a11y_large = a->a11y_contrast = 1;
 	theme_build(&a->th, a->w, a->h, 1, 1);

@@ -25,7 +25,7 @@ struct md_catalog {
 	pthread_mutex_t mu;
 	char *dir;
 	json_object *items;	/* validated entries, with sha256 and size added */
-	int64_t sig;		/* a signature of media.json's and the files' stat */
+	uint64_t sig;		/* a signature of media.json's and the files' stat */
 	double checked_ms;
 	struct mfile files[MD_MAX_FILES];
 	int nfiles;
@@ -36,7 +36,6 @@ md_catalog *md_open(const char *dir)
 	md_catalog *m = xcalloc(1, sizeof(*m));
 	pthread_mutex_init(&m->mu, NULL);
 	m->dir = xstrdup(dir);
-	m->sig = -1;
 	return m;
 }
 
@@ -50,12 +49,27 @@ void md_close(md_catalog *m)
 	free(m);
 }
 
-static int64_t stat_sig(const char *path, struct stat *st)
+/* What changes when a file changes (size, mtime); 0 when it is not a file. */
+static uint64_t stat_sig(const char *path, struct stat *st)
 {
 	if (stat(path, st) < 0 || !S_ISREG(st->st_mode))
 		return 0;
-	return (int64_t)st->st_size * 1000003 + st->st_mtim.tv_sec * 1000000007LL +
-	       st->st_mtim.tv_nsec;
+	return (uint64_t)st->st_size * 1000003u + (uint64_t)st->st_mtim.tv_sec * 1000000007u +
+	       (uint64_t)st->st_mtim.tv_nsec + 1;
+}
+
+/* The signature of media.json and the files the catalogue names (unsigned
+ * arithmetic: it wraps by design). */
+static uint64_t dir_sig(md_catalog *m, const char *json_path)
+{
+	struct stat st;
+	uint64_t sig = stat_sig(json_path, &st);
+	for (int i = 0; i < m->nfiles; i++) {
+		char fp[4096];
+		snprintf(fp, sizeof(fp), "%s/%s", m->dir, m->files[i].name);
+		sig = sig * 31u + stat_sig(fp, &st);
+	}
+	return sig;
 }
 
 /* A file name we will open: no directories, no hidden files, printable ASCII. */
@@ -176,7 +190,7 @@ static int refresh(md_catalog *m, char *err, size_t errlen)
 {
 	char path[4096];
 	struct stat st;
-	int64_t sig;
+	uint64_t sig;
 	double now = util_now_ms();
 	json_object *root, *items, *out;
 
@@ -184,16 +198,10 @@ static int refresh(md_catalog *m, char *err, size_t errlen)
 		return 0;
 	m->checked_ms = now;
 	snprintf(path, sizeof(path), "%s/media.json", m->dir);
-	sig = stat_sig(path, &st);
-	for (int i = 0; i < m->nfiles; i++) {
-		char fp[4096];
-		struct stat fs;
-		snprintf(fp, sizeof(fp), "%s/%s", m->dir, m->files[i].name);
-		sig = sig * 31 + stat_sig(fp, &fs);
-	}
+	sig = dir_sig(m, path);
 	if (sig == m->sig && m->items)
 		return 0;
-	if (!sig) { /* no catalogue at all: nothing to offer */
+	if (!stat_sig(path, &st)) { /* no catalogue at all: nothing to offer */
 		json_object_put(m->items);
 		m->items = json_object_new_array();
 		m->nfiles = 0;
@@ -227,13 +235,7 @@ static int refresh(md_catalog *m, char *err, size_t errlen)
 	json_object_put(m->items);
 	m->items = out;
 	/* the signature again, now over the files this catalogue names */
-	m->sig = stat_sig(path, &st);
-	for (int i = 0; i < m->nfiles; i++) {
-		char fp[4096];
-		struct stat fs;
-		snprintf(fp, sizeof(fp), "%s/%s", m->dir, m->files[i].name);
-		m->sig = m->sig * 31 + stat_sig(fp, &fs);
-	}
+	m->sig = dir_sig(m, path);
 	log_info("media", "items=%zu files=%d", json_object_array_length(out), m->nfiles);
 	return 0;
 }
