@@ -7,16 +7,25 @@
  *	- peak RSS, and RSS growth over 200 search sessions ended by idle resets.
  *
  *	bench_kiosk KIOSK JOBCENTER DATA_DIR
+ *	bench_kiosk KIOSK JOBCENTER DATA_DIR --player MEDIA_DIR    (issue [E])
+ *
+ * The player mode plays the sample videos (scripts/make-media) without their
+ * question pauses: time from the tap to the first frame on screen, CPU time of
+ * the kiosk per frame shown, and frames dropped (decoded but never shown, or
+ * dropped late by libvlc), for the flat 1080p30 clip and the 2880x1440 360 clip
+ * viewed at 1080x1920.
  *
  * Not a test: prints figures for docs/benchmarks.md.
  */
 #include <json-c/json.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -286,14 +295,156 @@ static void sessions(void)
 	kstop(&k);
 }
 
+static double cpu_ms(pid_t pid)
+{
+	char path[64], buf[1024];
+	unsigned long ut = 0, st = 0;
+	FILE *f;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	if (fgets(buf, sizeof(buf), f)) {
+		char *p = strrchr(buf, ')'); /* fields after the command name */
+		if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+			ut = st = 0;
+	}
+	fclose(f);
+	return (double)(ut + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double pnum(json_object *p, const char *k)
+{
+	json_object *v;
+	return p && json_object_object_get_ex(p, k, &v) ? json_object_get_double(v) : 0;
+}
+
+/* The player's state object, or NULL (you own *st). */
+static json_object *pstate(struct k *k, json_object **st)
+{
+	json_object *p;
+	*st = cmd(k, "{\"cmd\": \"state\"}");
+	return json_object_object_get_ex(*st, "player", &p) && json_object_get_type(p) == json_type_object
+		       ? p
+		       : NULL;
+}
+
+static int item_ready(struct k *k, int i)
+{
+	json_object *t = cmd(k, "{\"cmd\": \"tree\"}"), *nodes, *v;
+	char id[32];
+	int ready = 0;
+	snprintf(id, sizeof(id), "practice.item.%d", i);
+	json_object_object_get_ex(t, "nodes", &nodes);
+	for (size_t n = 0; n < json_object_array_length(nodes); n++) {
+		json_object *nd = json_object_array_get_idx(nodes, n);
+		if (json_object_object_get_ex(nd, "id", &v) && strcmp(json_object_get_string(v), id) == 0 &&
+		    json_object_object_get_ex(nd, "label", &v))
+			ready = strstr(json_object_get_string(v), "바로 볼 수") != NULL;
+	}
+	json_object_put(t);
+	return ready;
+}
+
+static void player_bench(const char *media_src)
+{
+	struct k k;
+	char path[512], line[1024];
+	FILE *f;
+	static const char *const files[] = {"int-basic-01.mp4", "int-vr-01.mp4"};
+	char abs[PATH_MAX];
+	if (!realpath(media_src, abs)) {
+		fprintf(stderr, "bench_kiosk: %s: no such folder (scripts/make-media)\n", media_src);
+		exit(1);
+	}
+	media_src = abs;
+	/* the sample videos, served without their question pauses */
+	snprintf(path, sizeof(path), "%s/media", data);
+	mkdir(path, 0755);
+	for (int i = 0; i < 2; i++) {
+		char src[PATH_MAX + 64], dst[PATH_MAX + 64];
+		snprintf(src, sizeof(src), "%s/%s", media_src, files[i]);
+		snprintf(dst, sizeof(dst), "%s/%s", path, files[i]);
+		unlink(dst);
+		if (symlink(src, dst) < 0)
+			exit(1);
+	}
+	snprintf(line, sizeof(line), "%s/media.json", path);
+	f = fopen(line, "w");
+	fprintf(f, "{\"items\": [{\"id\": \"flat\", \"title_ko\": \"평면\", \"title_en\": \"flat\","
+		   " \"kind\": \"flat\", \"file\": \"%s\", \"duration_s\": 20},"
+		   " {\"id\": \"vr\", \"title_ko\": \"360\", \"title_en\": \"360\", \"kind\": \"vr360\","
+		   " \"file\": \"%s\", \"duration_s\": 12}]}\n", files[0], files[1]);
+	fclose(f);
+	kstart(&k, 0);
+	okc(&k, "{\"cmd\": \"tap\", \"id\": \"home.practice\"}");
+	for (int t = 0; !(item_ready(&k, 0) && item_ready(&k, 1)); t++) {
+		if (t == 600) {
+			fprintf(stderr, "bench_kiosk: the videos never reached the kiosk\n");
+			exit(1);
+		}
+		usleep(100000);
+	}
+	for (int item = 0; item < 2; item++) {
+		enum { R = 5 };
+		double first[R], cpu[R], drop[R], fps[R];
+		for (int r = 0; r < R; r++) {
+			json_object *st, *p;
+			double t0 = mono_ms(), tf = 0, c0 = 0, f0 = 0, d0 = 0, l0 = 0;
+			okc(&k, "{\"cmd\": \"tap\", \"id\": \"practice.item.%d\"}", item);
+			for (;;) { /* the first frame on screen */
+				p = pstate(&k, &st);
+				double shown = pnum(p, "frames_shown");
+				json_object_put(st);
+				if (shown >= 1) {
+					tf = mono_ms();
+					break;
+				}
+				if (mono_ms() - t0 > 5000)
+					break;
+				usleep(1000);
+			}
+			if (!tf) {
+				fprintf(stderr, "bench_kiosk: no frame within 5 s\n");
+				exit(1);
+			}
+			first[r] = tf - t0;
+			usleep(500000); /* steady state */
+			p = pstate(&k, &st);
+			c0 = cpu_ms(k.pid);
+			f0 = pnum(p, "frames_shown");
+			d0 = pnum(p, "frames_decoded");
+			l0 = pnum(p, "frames_lost");
+			json_object_put(st);
+			double tstart = mono_ms();
+			usleep(item ? 8000000 : 12000000);
+			p = pstate(&k, &st);
+			double f1 = pnum(p, "frames_shown") - f0, d1 = pnum(p, "frames_decoded") - d0;
+			double l1 = pnum(p, "frames_lost") - l0;
+			cpu[r] = f1 > 0 ? (cpu_ms(k.pid) - c0) / f1 : 0;
+			drop[r] = d1 > 0 ? 100.0 * ((d1 - f1 > 0 ? d1 - f1 : 0) + l1) / (d1 + l1) : 100;
+			fps[r] = f1 * 1000.0 / (mono_ms() - tstart);
+			json_object_put(st);
+			okc(&k, "{\"cmd\": \"tap\", \"id\": \"nav.back\"}");
+			okc(&k, "{\"cmd\": \"wait\", \"screen\": \"practice\", \"timeout_ms\": 5000}");
+			usleep(300000);
+		}
+		printf("player %s: tap->first frame p50 %.0f ms (max %.0f); CPU per frame p50 %.2f ms;"
+		       " dropped p50 %.2f%% (max %.2f%%); shown %.1f fps\n",
+		       item ? "360 2880x1440 at 1080x1920" : "flat 1920x1080p30", pct(first, R, 50),
+		       pct(first, R, 100), pct(cpu, R, 50), pct(drop, R, 50), pct(drop, R, 100),
+		       pct(fps, R, 50));
+	}
+	kstop(&k);
+}
+
 int main(int argc, char **argv)
 {
 	struct k k;
 	char line[256];
 	FILE *p;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc != 4) {
-		fprintf(stderr, "usage: bench_kiosk KIOSK JOBCENTER DATA_DIR\n");
+	if (argc != 4 && !(argc == 6 && strcmp(argv[4], "--player") == 0)) {
+		fprintf(stderr, "usage: bench_kiosk KIOSK JOBCENTER DATA_DIR [--player MEDIA_DIR]\n");
 		return 2;
 	}
 	kiosk_bin = argv[1];
@@ -317,6 +468,12 @@ int main(int argc, char **argv)
 		port, token, cachedir);
 	fclose(f);
 
+	if (argc == 6) {
+		player_bench(argv[5]);
+		kill(server, SIGTERM);
+		waitpid(server, NULL, 0);
+		return 0;
+	}
 	first_frame();
 	kstart(&k, 0);
 	/* the first full sync of the offline cache */
