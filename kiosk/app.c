@@ -2055,6 +2055,11 @@ static int animating(app *a)
 void app_tick(app *a)
 {
 	int64_t now = clk_ms(a->clock);
+	/* first: a video playing counts as activity before the idle timer looks */
+	if (prac_tick(a))
+		a->dirty = 1;
+	if (a->screen == SCR_PLAYER && a->pl_asking)
+		a->dirty = 1; /* the answer countdown */
 	if (a->probe_due && !a->sync_running && util_now_ms() >= a->probe_due)
 		probe(a);
 	if (a->outbox_pending > 0 && a->obx_next && now >= a->obx_next) {
@@ -2088,10 +2093,6 @@ void app_tick(app *a)
 	    a->list.pos >= a->list.max - (float)a->list.view.h) {
 		do_search(a, a->page + 1);
 	}
-	if (prac_tick(a))
-		a->dirty = 1;
-	if (a->screen == SCR_PLAYER && a->pl_asking)
-		a->dirty = 1; /* the answer countdown */
 	inp_gesture g[2];
 	int n = inp_poll(a->input, (int64_t)util_now_ms(), g);
 	for (int i = 0; i < n; i++)

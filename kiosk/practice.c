@@ -203,6 +203,11 @@ int prac_tick(app *a)
 		return 0;
 	changed |= ply_poll(a->player);
 	int st = ply_state(a->player);
+	if (!a->pl_vr && ply_is_360(a->player)) {
+		/* the file says equirectangular though the catalogue did not */
+		a->pl_vr = 1;
+		changed = 1;
+	}
 	if (st == PLY_ERROR && !a->pl_error) {
 		a->pl_error = S_PL_CANT_PLAY;
 		log_warn("player", "id=%s error=\"%s\"", a->media[a->pl_index].id, ply_error(a->player));
@@ -220,8 +225,11 @@ int prac_tick(app *a)
 			changed = 1;
 		}
 	}
-	/* watching or answering aloud is not being idle */
-	if (st == PLY_PLAYING || a->pl_asking)
+	/* watching or answering aloud is not being idle; once the answer time is over
+	 * and nobody goes on, the idle timer runs again (someone may have walked away) */
+	int answering = a->pl_asking && a->pl_q > 0 &&
+			clk_ms(a->clock) - a->pl_ask_since < m->q[a->pl_q - 1].answer_s * 1000LL;
+	if (st == PLY_PLAYING || answering)
 		a->last_input = clk_ms(a->clock);
 	return changed;
 }

@@ -197,6 +197,10 @@ static void test_flat_play_pause_question(void **s)
 	q = text_of(&k, "player.countdown", &tree);
 	assert_non_null(strstr(q, "끝났습니다"));
 	json_object_put(tree);
+	/* not idle while answering: the idle warning comes 90 s after the time is up */
+	ok(&k, "{\"cmd\": \"advance\", \"ms\": 60000}");
+	assert_null(node(&k, "idle.dialog", &tree));
+	json_object_put(tree);
 	msleep(500);
 	assert_true(position(&k) - at < 0.1);
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"player.next_question\"}");
@@ -213,7 +217,26 @@ static void test_flat_play_pause_question(void **s)
 	assert_false(json_object_get_boolean(get(p, "captions")));
 	json_object_put(st);
 
+	/* watching is not being idle; a paused video left alone is, and the reset
+	 * closes it */
+	ok(&k, "{\"cmd\": \"advance\", \"ms\": 200000}");
+	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"player\", \"timeout_ms\": 100}");
+	assert_null(node(&k, "idle.dialog", &tree));
+	json_object_put(tree);
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"player.play_pause\"}");
+	assert_false(playing(&k));
+	ok(&k, "{\"cmd\": \"advance\", \"ms\": 91000}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"idle.dialog\", \"timeout_ms\": 2000}");
+	ok(&k, "{\"cmd\": \"advance\", \"ms\": 21000}");
+	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"home\", \"timeout_ms\": 2000}");
+	st = cmd(&k, "{\"cmd\": \"state\"}");
+	assert_true(json_object_get_type(get(st, "player")) == json_type_null);
+	assert_true(json_object_get_type(get(st, "session")) == json_type_null);
+	json_object_put(st);
+
 	/* leaving stops playback and frees the decoder */
+	open_item(&k, 0);
+	wait_playing(&k, 0.2);
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"nav.back\"}");
 	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"practice\", \"timeout_ms\": 3000}");
 	st = cmd(&k, "{\"cmd\": \"state\"}");
