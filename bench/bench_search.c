@@ -60,6 +60,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_search: cannot open %s\n", argv[1]);
 		return 1;
 	}
+	/* BENCH_PRAGMAS="PRAGMA cache_size=-8192;" tries other memory settings */
+	if (getenv("BENCH_PRAGMAS") &&
+	    sqlite3_exec(db, getenv("BENCH_PRAGMAS"), NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "bench_search: %s\n", sqlite3_errmsg(db));
+		return 1;
+	}
 	printf("%-18s %-34s %8s %8s %8s %8s %8s\n", "class", "query", "total", "p50", "p95",
 	       "p99", "max");
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {

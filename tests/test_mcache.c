@@ -82,20 +82,20 @@ static void *serve(void *arg)
 				       len, from, SIZE - 1, SIZE)
 			    : snprintf(h, sizeof(h), "HTTP/1.1 200 OK\r\nContent-Length: %ld\r\n"
 						 "Connection: close\r\n\r\n", len);
-		if (write(c, h, (size_t)hl) != hl) {
+		if (send(c, h, (size_t)hl, MSG_NOSIGNAL) != hl) {
 			close(c);
 			continue;
 		}
 		long send_n = cut ? cut : SIZE - from;
 		long off = 0;
 		while (off < send_n) {
-			r = write(c, bodies[which] + from + off, (size_t)(send_n - off));
+			r = send(c, bodies[which] + from + off, (size_t)(send_n - off), MSG_NOSIGNAL);
 			if (r <= 0)
 				break;
 			off += r;
 		}
 		for (int i = 0; i < more && !cut; i++)
-			if (write(c, "x", 1) != 1)
+			if (send(c, "x", 1, MSG_NOSIGNAL) != 1)
 				break;
 		close(c);
 	}
