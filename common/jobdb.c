@@ -51,7 +51,7 @@ static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS job_deletes(seq INTEGER PRIMARY KEY, id TEXT NOT NULL,"
 	" at INTEGER NOT NULL);"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS jobs_fts USING fts5(title, company, description,"
-	" content='jobs', content_rowid='rowid', tokenize='" NGRAM_TOKENIZER "');"
+	" content='jobs', content_rowid='rowid', tokenize='" NGRAM_TOKENIZER "', prefix='1');"
 	/* Triggers are recreated at every start, so an upgraded binary brings its own. */
 	"DROP TRIGGER IF EXISTS jobs_ai;"
 	"DROP TRIGGER IF EXISTS jobs_ad;"
@@ -117,11 +117,33 @@ static const char facets_repair_sql[] =
 	"INSERT INTO job_facets SELECT rowid, region_code, category_code, employment, career,"
 	" education, salary_month_top, posted_day, closes_day FROM jobs;";
 
+/* 1 when an existing jobs_fts lacks the one-character prefix index (databases
+ * made before it): it is rebuilt. */
+static int fts_outdated(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int old = 0;
+	if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE name = 'jobs_fts'", -1, &st,
+			       NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		old = !strstr((const char *)sqlite3_column_text(st, 0), "prefix='1'");
+	sqlite3_finalize(st);
+	return old;
+}
+
 int jobdb_schema(sqlite3 *db, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	int rc = sqlite3_exec(db, schema_sql, NULL, NULL, NULL), same = 1;
+	int rebuild = fts_outdated(db), same = 1, rc;
+	if (rebuild && (rc = sqlite3_exec(db, "DROP TABLE jobs_fts", NULL, NULL, NULL)) != SQLITE_OK)
+		return db_fail(db, rc, err, errlen, "schema");
+	rc = sqlite3_exec(db, schema_sql, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
+		return db_fail(db, rc, err, errlen, "schema");
+	/* the index again, from the listings (seconds for 100k; once) */
+	if (rebuild && (rc = sqlite3_exec(db, "INSERT INTO jobs_fts(jobs_fts) VALUES('rebuild')",
+					  NULL, NULL, NULL)) != SQLITE_OK)
 		return db_fail(db, rc, err, errlen, "schema");
 	rc = sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM jobs) = "
 				    "(SELECT count(*) FROM job_facets)", -1, &st, NULL);
@@ -478,6 +500,136 @@ static int fetch_summary(sqlite3_stmt *st, long long rowid, job *j)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* A candidate for a relevance page: title tier (0 = the title has the words),
+ * then newest, then the higher rowid. */
+struct cand {
+	int tier;
+	int posted;
+	long long rowid;
+};
+
+/* a before b in the page's order */
+static int cand_before(const struct cand *a, const struct cand *b)
+{
+	if (a->tier != b->tier)
+		return a->tier < b->tier;
+	if (a->posted != b->posted)
+		return a->posted > b->posted;
+	return a->rowid > b->rowid;
+}
+
+static int cand_cmp(const void *x, const void *y)
+{
+	const struct cand *a = x, *b = y;
+	return cand_before(a, b) ? -1 : cand_before(b, a) ? 1 : 0;
+}
+
+static int cmp_ll(const void *x, const void *y)
+{
+	long long a = *(const long long *)x, b = *(const long long *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Sift down in a heap whose root is the candidate that comes last in page order. */
+static void heap_down(struct cand *h, long long n, long long i)
+{
+	for (;;) {
+		long long l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && cand_before(&h[m], &h[l]))
+			m = l;
+		if (r < n && cand_before(&h[m], &h[r]))
+			m = r;
+		if (m == i)
+			return;
+		struct cand t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/*
+ * Sorting by relevance in one pass: the title tier is a set of rowids from one
+ * FTS query, and one walk over the matches counts them and keeps the first `keep`
+ * in a bounded heap. (As SQL, "ORDER BY rowid NOT IN (subquery)" built an
+ * ephemeral index and walked every match twice: 55 ms for a one-syllable query
+ * matching 72% of 100k listings; this is a third of that.) Returns 0 with *total
+ * and the page's rowids in ids (*got of them), or an SQLite error code.
+ */
+static int relevance_page(sqlite3 *db, const struct sbind *b, const char *sql_rows,
+			  const char *title_expr, long long offset, int per_page,
+			  long long *total, long long *ids, long long *got)
+{
+	sqlite3_stmt *st = NULL;
+	long long *titles = NULL, nt = 0, cap = 0, keep = offset + per_page, n = 0;
+	struct cand *heap = NULL;
+	int rc;
+
+	*total = *got = 0;
+	if ((rc = sqlite3_prepare_v2(db, "SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?", -1, &st,
+				     NULL)) != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, title_expr, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (nt == cap) {
+			cap = cap ? cap * 2 : 1024;
+			titles = xrealloc(titles, (size_t)cap * sizeof(*titles));
+		}
+		titles[nt++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE)
+		goto out;
+	qsort(titles, (size_t)nt, sizeof(*titles), cmp_ll); /* FTS gives them in order already */
+
+	if ((rc = sqlite3_prepare_v2(db, sql_rows, -1, &st, NULL)) != SQLITE_OK)
+		goto out;
+	sb_apply(b, st);
+	heap = xcalloc((size_t)keep + 1, sizeof(*heap));
+	long long ti = 0, prev = -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct cand c;
+		c.rowid = sqlite3_column_int64(st, 0);
+		c.posted = sqlite3_column_int(st, 1);
+		if (c.rowid > prev) {
+			/* the FTS index hands rowids out in order: walk both lists together */
+			while (ti < nt && titles[ti] < c.rowid)
+				ti++;
+			c.tier = ti < nt && titles[ti] == c.rowid ? 0 : 1;
+		} else {
+			c.tier = bsearch(&c.rowid, titles, (size_t)nt, sizeof(*titles), cmp_ll) ? 0 : 1;
+		}
+		prev = c.rowid;
+		(*total)++;
+		if (n < keep) {
+			/* sift up */
+			long long i = n++;
+			heap[i] = c;
+			while (i > 0 && cand_before(&heap[(i - 1) / 2], &heap[i])) {
+				struct cand t = heap[i];
+				heap[i] = heap[(i - 1) / 2];
+				heap[(i - 1) / 2] = t;
+				i = (i - 1) / 2;
+			}
+		} else if (keep > 0 && cand_before(&c, &heap[0])) {
+			heap[0] = c;
+			heap_down(heap, n, 0);
+		}
+	}
+	if (rc != SQLITE_DONE)
+		goto out;
+	rc = SQLITE_OK;
+	qsort(heap, (size_t)n, sizeof(*heap), cand_cmp);
+	for (long long i = offset; i < n && *got < per_page; i++)
+		ids[(*got)++] = heap[i].rowid;
+out:
+	sqlite3_finalize(st);
+	free(titles);
+	free(heap);
+	return rc;
+}
+
 /*
  * Two statements over the narrow job_facets table (and the FTS index): a count for
  * the total, then the page's rowids with a bounded sort. Only the page's rows are
@@ -584,6 +736,29 @@ int jobdb_search(sqlite3 *db, const jobq *q, int today, jobdb_page *out, char *e
 	/* The total: an aggregate, which SQLite runs without a row-by-row return. */
 	const char *from = words > 0 ? " FROM jobs_fts f JOIN job_facets x ON x.rowid = f.rowid"
 				     : " FROM job_facets x";
+	offset = (long long)(q->page - 1) * q->per_page;
+	if (sort == JOBQ_SORT_RELEVANCE) {
+		long long got = 0;
+		buf_printf(&title_match, "title : (%s)", match.data);
+		buf_printf(&sql, "SELECT x.rowid, x.posted_day%s WHERE 1", from);
+		buf_add(&sql, where.data, where.len);
+		ids = xcalloc((size_t)q->per_page, sizeof(long long));
+		rc = relevance_page(db, &b, sql.data, title_match.data, offset, q->per_page,
+				    &out->total, ids, &got);
+		if (rc != SQLITE_OK)
+			goto dberr;
+		if ((rc = sqlite3_prepare_v2(db, "SELECT " SUMMARY_COLS " FROM jobs j WHERE j.rowid = ?",
+					     -1, &row, NULL)) != SQLITE_OK)
+			goto dberr;
+		out->items = xcalloc((size_t)q->per_page, sizeof(job));
+		for (long long k = 0; k < got; k++) {
+			job_init(&out->items[out->n]);
+			if (fetch_summary(row, ids[k], &out->items[out->n]) < 0)
+				goto dberr;
+			out->n++;
+		}
+		goto out;
+	}
 	buf_printf(&sql, "SELECT count(*)%s WHERE 1", from);
 	buf_add(&sql, where.data, where.len);
 	if ((rc = sqlite3_prepare_v2(db, sql.data, -1, &st, NULL)) != SQLITE_OK)
@@ -594,7 +769,6 @@ int jobdb_search(sqlite3 *db, const jobq *q, int today, jobdb_page *out, char *e
 	n = out->total = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	st = NULL;
-	offset = (long long)(q->page - 1) * q->per_page;
 	if (offset >= n)
 		goto out;
 
@@ -604,13 +778,6 @@ int jobdb_search(sqlite3 *db, const jobq *q, int today, jobdb_page *out, char *e
 	buf_add(&sql, where.data, where.len);
 	buf_adds(&sql, " ORDER BY ");
 	switch (sort) {
-	case JOBQ_SORT_RELEVANCE:
-		/* The title tier: the same words, restricted to the title column. */
-		buf_printf(&title_match, "title : (%s)", match.data);
-		buf_adds(&sql, "x.rowid NOT IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?),"
-			       " x.posted_day DESC, x.rowid DESC");
-		sb_text(&b, title_match.data);
-		break;
 	case JOBQ_SORT_DEADLINE:
 		buf_adds(&sql, "x.closes_day IS NULL, x.closes_day, x.rowid DESC");
 		break;

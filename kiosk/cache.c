@@ -19,8 +19,8 @@ struct cache {
 };
 
 /* Bump with every change to the cache's tables (jobdb's included). */
-#define CACHE_SCHEMA_VERSION 2
-#define CACHE_SCHEMA_VERSION_S "2"
+#define CACHE_SCHEMA_VERSION 3 /* 3: jobs_fts with a one-character prefix index */
+#define CACHE_SCHEMA_VERSION_S "3"
 
 static const char meta_sql[] =
 	"CREATE TABLE IF NOT EXISTS cache_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"

@@ -10,6 +10,7 @@
 
 #include "jobdb.h"
 #include "kdate.h"
+#include "ngram.h"
 #include "refdata.h"
 #include "sample.h"
 
@@ -246,6 +247,77 @@ static void test_sorts_and_pages(void **state)
 	jobq_release(&q);
 }
 
+/* Relevance (title matches first, then newest) against the straightforward SQL
+ * the single-pass implementation replaced, page by page, and the prefix index
+ * migration of databases made before it. */
+static void check_relevance(sqlite3 *db, const char *words)
+{
+	buf m, t;
+	char err[256], page[16];
+	buf_init(&m);
+	buf_init(&t);
+	assert_true(ngram_match_expr(words, &m, err, sizeof(err)) > 0);
+	buf_printf(&t, "title : (%s)", m.data);
+	static const int pages[] = {1, 2, 3, 7, 40};
+	for (size_t k = 0; k < sizeof(pages) / sizeof(*pages); k++) {
+		jobq q;
+		jobdb_page p;
+		sqlite3_stmt *st;
+		jobq_init(&q);
+		snprintf(page, sizeof(page), "%d", pages[k]);
+		assert_int_equal(jobq_set(&q, "q", words, err, sizeof(err)), 0);
+		assert_int_equal(jobq_set(&q, "page", page, err, sizeof(err)), 0);
+		assert_int_equal(jobq_set(&q, "per_page", "20", err, sizeof(err)), 0);
+		assert_int_equal(jobdb_search(db, &q, today, &p, err, sizeof(err)), 0);
+		assert_int_equal(sqlite3_prepare_v2(db,
+			"SELECT j.id, count(*) OVER () FROM jobs_fts f JOIN job_facets x ON x.rowid = f.rowid"
+			" JOIN jobs j ON j.rowid = x.rowid WHERE jobs_fts MATCH ?1 AND"
+			" coalesce(x.closes_day, 2147483647) >= ?2 ORDER BY x.rowid NOT IN (SELECT rowid"
+			" FROM jobs_fts WHERE jobs_fts MATCH ?3), x.posted_day DESC, x.rowid DESC"
+			" LIMIT 20 OFFSET ?4", -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_text(st, 1, m.data, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, today);
+		sqlite3_bind_text(st, 3, t.data, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, (pages[k] - 1) * 20);
+		int i = 0;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			assert_true(i < p.n);
+			assert_string_equal(p.items[i].id, (const char *)sqlite3_column_text(st, 0));
+			assert_int_equal(p.total, sqlite3_column_int64(st, 1));
+			i++;
+		}
+		assert_int_equal(i, p.n);
+		sqlite3_finalize(st);
+		jobdb_page_release(&p);
+		jobq_release(&q);
+	}
+	buf_release(&m);
+	buf_release(&t);
+}
+
+static void test_relevance_and_prefix_index(void **state)
+{
+	sqlite3 *db = *state;
+	char err[256];
+	static const char *const qs[] = {"사", "간", "간호", "물류 센터", "서구 사무", "요양보호사"};
+	for (size_t i = 0; i < sizeof(qs) / sizeof(*qs); i++)
+		check_relevance(db, qs[i]);
+	/* a database from before the prefix index: rebuilt at the next start */
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE jobs_fts; CREATE VIRTUAL TABLE jobs_fts USING"
+				      " fts5(title, company, description, content='jobs',"
+				      " content_rowid='rowid', tokenize='jk_ngram');"
+				      " INSERT INTO jobs_fts(jobs_fts) VALUES('rebuild');",
+				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(jobdb_schema(db, err, sizeof(err)), 0);
+	assert_true(scalar(db, "SELECT sql LIKE '%prefix=''1''%' FROM sqlite_master WHERE name ="
+			       " 'jobs_fts'") == 1);
+	check_relevance(db, "사");
+	check_relevance(db, "간호");
+	assert_int_equal(scalar(db, "SELECT count(*) FROM jobs_fts WHERE jobs_fts MATCH '\"사\"*'"),
+			 scalar(db, "SELECT count(*) FROM jobs WHERE title LIKE '%사%' OR company LIKE"
+				    " '%사%' OR description LIKE '%사%'"));
+}
+
 /* Applies change pages from cursor until done; returns the final cursor and counts
  * upserts and deletes; ids collects upserted ids. */
 static char *sync_from(sqlite3 *db, const char *cursor, int limit, long *ups, long *dels)
@@ -333,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_unknown_codes),
 		cmocka_unit_test(test_sorts_and_pages),
+		cmocka_unit_test(test_relevance_and_prefix_index),
 		cmocka_unit_test(test_changes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
