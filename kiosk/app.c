@@ -382,6 +382,8 @@ static void ensure_session(app *a)
 static void probe(app *a)
 {
 	double now = util_now_ms();
+	if (a->disk_full_until && clk_ms(a->clock) < a->disk_full_until)
+		return; /* a sync cannot store anything now: do not fetch it all again */
 	if (a->sync_running || now - a->last_probe < 1000) {
 		/* held back, not dropped: it runs when the current one ends or the
 		 * second is over (real time: a fake clock may not move) */
@@ -776,7 +778,9 @@ static void on_sync(app *a, sync_result *r)
 {
 	int64_t now = clk_ms(a->clock);
 	a->sync_running = 0;
-	a->online = r->ok;
+	/* answered but could not store (a full disk): online all the same, and the
+	 * searches go to the service */
+	a->online = r->reachable;
 	if (r->cache_time)
 		a->cache_time = r->cache_time;
 	a->cache_jobs = r->jobs;
@@ -787,6 +791,11 @@ static void on_sync(app *a, sync_result *r)
 	if (r->ok) {
 		a->sync_backoff = 5000;
 		a->next_sync = now + a->cfg->sync_interval_s * 1000LL;
+		a->disk_full_until = 0;
+	} else if (r->disk_full) {
+		/* every try downloads pages it cannot keep: wait long, do not probe */
+		a->disk_full_until = now + 10 * 60 * 1000LL;
+		a->next_sync = a->disk_full_until;
 	} else {
 		/* back off with jitter so a fleet does not retry in step */
 		uint32_t j = randombytes_uniform(1000);

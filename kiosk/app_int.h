@@ -247,6 +247,7 @@ struct app {
 	int64_t next_sync;	/* kiosk clock ms */
 	int64_t sync_backoff;	/* ms, doubles on failure */
 	int sync_running;
+	int64_t disk_full_until;	/* kiosk clock ms: no probes until then (disk full) */
 	double last_probe;	/* real ms of the last on-demand sync (connectivity probe) */
 	double probe_due;	/* real ms when a held-back probe may run, 0 for none */
 	time_t cache_time;	/* the cache's data is as of this wall time, 0 unknown */

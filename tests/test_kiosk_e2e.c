@@ -52,14 +52,14 @@ static int group_setup(void **s)
 
 static int group_teardown(void **s)
 {
-	char c[128];
+	char c[256];
 	(void)s;
 	tk_kill_all();
 	if (server > 0) {
 		kill(server, SIGTERM);
 		waitpid(server, NULL, 0);
 	}
-	snprintf(c, sizeof(c), "rm -rf %s", dir);
+	snprintf(c, sizeof(c), "umount %s/full-cache 2>/dev/null; rm -rf %s", dir, dir);
 	return system(c) == 0 ? 0 : -1;
 }
 
@@ -524,6 +524,58 @@ static void test_booking_taken(void **s)
 	kiosk_stop(&k);
 }
 
+/* A full disk: the cache cannot take the listings. The kiosk says so in its log,
+ * stays online, and searches the service instead; nothing crashes. Needs a small
+ * tmpfs of its own (root); skipped where mounting is not permitted. */
+static void test_disk_full(void **s)
+{
+	struct kiosk k;
+	char cfg[128], mnt[128], cmdline[512];
+	json_object *st, *tree;
+	(void)s;
+	snprintf(mnt, sizeof(mnt), "%s/full-cache", dir);
+	mkdir(mnt, 0700);
+	snprintf(cmdline, sizeof(cmdline), "mount -t tmpfs -o size=640k tmpfs %s 2>/dev/null", mnt);
+	if (system(cmdline) != 0) {
+		skip(); /* not root, or no mount in this sandbox */
+		return;
+	}
+	snprintf(cfg, sizeof(cfg), "%s/full.json", dir);
+	write_config(cfg, api_port, 10, "full-cache");
+	kiosk_start(&k, cfg, "1080x1920", "full");
+	/* the first sync runs at once and meets the full disk */
+	int seen = 0;
+	for (int i = 0; i < 100 && !seen; i++) {
+		st = cmd(&k, "{\"cmd\": \"state\"}");
+		seen = json_object_get_boolean(get(st, "online")) &&
+		       json_object_get_type(get(st, "cache_updated_at")) == json_type_null;
+		json_object_put(st);
+		usleep(50000);
+	}
+	/* the sync has had its try: a full disk is no reason to claim to be offline */
+	usleep(1500 * 1000);
+	st = cmd(&k, "{\"cmd\": \"state\"}");
+	assert_true(json_object_get_boolean(get(st, "online")));
+	assert_true(json_object_get_type(get(st, "cache_updated_at")) == json_type_null);
+	json_object_put(st);
+	assert_null(node(&k, "offline.banner", &tree));
+	json_object_put(tree);
+	/* and a person can still search: the service answers */
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.search\"}");
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"간호\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"search.submit\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"results.item.0\", \"timeout_ms\": 5000}");
+	/* later syncs meet the same disk; the kiosk keeps going (and resets when idle) */
+	ok(&k, "{\"cmd\": \"advance\", \"ms\": 600000}");
+	usleep(500 * 1000);
+	ok(&k, "{\"cmd\": \"advance\", \"ms\": 30000}");
+	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"home\", \"timeout_ms\": 5000}");
+	assert_int_equal(waitpid(k.pid, NULL, WNOHANG), 0); /* alive */
+	kiosk_stop(&k);
+	snprintf(cmdline, sizeof(cmdline), "umount %s", mnt);
+	assert_int_equal(system(cmdline), 0);
+}
+
 /* The service goes away: the kiosk says so, with the data's age, and the same
  * search gives the same results from its cache. Runs last: it stops the service. */
 static void test_offline(void **s)
@@ -718,6 +770,7 @@ int main(void)
 		cmocka_unit_test(test_screenshots),
 		cmocka_unit_test(test_booking),
 		cmocka_unit_test(test_booking_taken),
+		cmocka_unit_test(test_disk_full),
 		cmocka_unit_test(test_offline),
 		cmocka_unit_test(test_outbox_exactly_once),
 	};
