@@ -581,7 +581,8 @@ static int relevance_page(sqlite3 *db, const struct sbind *b, const char *sql_ro
 	st = NULL;
 	if (rc != SQLITE_DONE)
 		goto out;
-	qsort(titles, (size_t)nt, sizeof(*titles), cmp_ll); /* FTS gives them in order already */
+	if (nt > 1) /* FTS gives them in order already */
+		qsort(titles, (size_t)nt, sizeof(*titles), cmp_ll);
 
 	if ((rc = sqlite3_prepare_v2(db, sql_rows, -1, &st, NULL)) != SQLITE_OK)
 		goto out;
@@ -598,7 +599,7 @@ static int relevance_page(sqlite3 *db, const struct sbind *b, const char *sql_ro
 				ti++;
 			c.tier = ti < nt && titles[ti] == c.rowid ? 0 : 1;
 		} else {
-			c.tier = bsearch(&c.rowid, titles, (size_t)nt, sizeof(*titles), cmp_ll) ? 0 : 1;
+			c.tier = nt && bsearch(&c.rowid, titles, (size_t)nt, sizeof(*titles), cmp_ll) ? 0 : 1;
 		}
 		prev = c.rowid;
 		(*total)++;
@@ -620,7 +621,8 @@ static int relevance_page(sqlite3 *db, const struct sbind *b, const char *sql_ro
 	if (rc != SQLITE_DONE)
 		goto out;
 	rc = SQLITE_OK;
-	qsort(heap, (size_t)n, sizeof(*heap), cand_cmp);
+	if (n > 1)
+		qsort(heap, (size_t)n, sizeof(*heap), cand_cmp);
 	for (long long i = offset; i < n && *got < per_page; i++)
 		ids[(*got)++] = heap[i].rowid;
 out:

@@ -324,7 +324,8 @@ static int list_files(mcache *m, struct onfile **out, int64_t *total)
 		n++;
 	}
 	closedir(d);
-	qsort(*out, (size_t)n, sizeof(**out), by_mtime);
+	if (n > 1)
+		qsort(*out, (size_t)n, sizeof(**out), by_mtime);
 	return n;
 }
 
