@@ -31,6 +31,8 @@ static const struct qcase cases[] = {
 	{"3 syllables", {"q", "바리스", NULL}},
 	{"5 syllables", {"q", "간호조무사", NULL}},
 	{"5 syllables", {"q", "요양보호사", NULL}},
+	{"1 syl + filters", {"q", "사", "region", "29140", NULL}},
+	{"1 syl + filters", {"q", "사", "employment", "full_time", "career", "new", NULL}},
 	{"2 syl + filters", {"q", "사무", "region", "29140", "career", "new", NULL}},
 	{"3 syl + filters", {"q", "간호사", "employment", "full_time,contract", NULL}},
 	{"filters only", {"region", "29140745", "sort", "deadline", NULL}},
