@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "booking.h"
+#include "canon.h"
 #include "buf.h"
 #include "kdate.h"
 #include "store.h"
@@ -170,8 +171,8 @@ static void test_canonical_json(void **s)
 	json_object *y = json_tokener_parse("{ \"a\":\"홍\",\"b\":[1,{\"c\":3,\"d\":2}] }");
 	buf_init(&a);
 	buf_init(&b);
-	bk_canonical_json(x, &a);
-	bk_canonical_json(y, &b);
+	canon_json(x, &a);
+	canon_json(y, &b);
 	assert_string_equal(a.data, b.data);
 	assert_string_equal(a.data, "{\"a\":\"홍\",\"b\":[1,{\"c\":3,\"d\":2}]}");
 	json_object_put(x);

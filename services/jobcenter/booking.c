@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "canon.h"
 #include "http.h"
 #include "kdate.h"
 #include "log.h"
@@ -54,58 +55,6 @@ int bk_schema(sqlite3 *db, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
-}
-
-/* ---- canonical JSON (for idempotency fingerprints) ---- */
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-void bk_canonical_json(json_object *o, buf *out)
-{
-	switch (json_object_get_type(o)) {
-	case json_type_object: {
-		size_t n = (size_t)json_object_object_length(o), k = 0;
-		const char **keys = xcalloc(n + 1, sizeof(char *));
-		json_object_object_foreach(o, key, val)
-		{
-			(void)val;
-			keys[k++] = key;
-		}
-		qsort(keys, k, sizeof(char *), cmp_str);
-		buf_addc(out, '{');
-		for (size_t i = 0; i < k; i++) {
-			json_object *ks = json_object_new_string(keys[i]), *v;
-			if (i)
-				buf_addc(out, ',');
-			buf_adds(out, json_object_to_json_string_ext(ks, JSON_C_TO_STRING_PLAIN));
-			json_object_put(ks);
-			buf_addc(out, ':');
-			json_object_object_get_ex(o, keys[i], &v);
-			bk_canonical_json(v, out);
-		}
-		buf_addc(out, '}');
-		free(keys);
-		break;
-	}
-	case json_type_array:
-		buf_addc(out, '[');
-		for (size_t i = 0; i < json_object_array_length(o); i++) {
-			if (i)
-				buf_addc(out, ',');
-			bk_canonical_json(json_object_array_get_idx(o, i), out);
-		}
-		buf_addc(out, ']');
-		break;
-	case json_type_null:
-		buf_adds(out, "null");
-		break;
-	default:
-		buf_adds(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-								   JSON_C_TO_STRING_NOSLASHESCAPE));
-	}
 }
 
 /* ---- slots ---- */
@@ -681,7 +630,7 @@ int bk_book(sqlite3 *db, const bk_opts *o, const char *kiosk, const char *key, c
 	}
 	json_tokener_free(tok);
 	buf_init(&canon);
-	bk_canonical_json(req, &canon);
+	canon_json(req, &canon);
 	crypto_hash_sha256(h, (const unsigned char *)canon.data, canon.len);
 	util_hex(h, sizeof(h), fp);
 	buf_wipe(&canon); /* it holds the name and phone */

@@ -65,8 +65,5 @@ int bk_purge(sqlite3 *db, const bk_opts *o, time_t now, int *purged, char *err,
 /* For tests: 1 if a slot id is well-formed and offered by the rules at all. */
 int bk_slot_parse(const char *id, char *counselor, size_t clen, int *day, int *start_min);
 
-/* Writes the canonical form of a JSON value (object keys sorted, no white space)
- * to out: equal values give equal strings. */
-void bk_canonical_json(json_object *o, buf *out);
 
 #endif
