@@ -1,0 +1,349 @@
+/*
+ * The update agent against releases published with the real jk-release CLI into a
+ * folder it reads through file:// URLs: v1 -> v2 succeeds and fetches only what
+ * changed; a v3 whose health check fails is rolled back and never retried; a
+ * release with a tampered chunk or an older version changes nothing; an
+ * interrupted chunk download resumes from where it stopped; kill -9 of the agent
+ * at 30 random points always leaves `current` on a complete release, and the next
+ * run ends on the new one.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "testutil.h"
+#include "tuf.h"
+
+static char dir[64], pub[128], opt[128], health[256], rootjson[128];
+static agent_cfg cfg;
+static char url[256];
+
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (system(cmd) != 0)
+		fail_msg("command failed: %s", cmd);
+}
+
+static void put(const char *path, const char *content)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+/* Stage directory for version v: the kiosk binary, a health flag, an unchanged
+ * logo, and a 3 MiB video whose second chunk differs by version. */
+static void stage(int v, const char *healthy)
+{
+	char p[256], txt[64];
+	snprintf(p, sizeof(p), "%s/stage%d", dir, v);
+	sh("mkdir -p %s/bin %s/media %s/assets", p, p, p);
+	snprintf(txt, sizeof(txt), "kiosk version %d\n", v);
+	snprintf(p, sizeof(p), "%s/stage%d/bin/kiosk", dir, v);
+	put(p, txt);
+	snprintf(p, sizeof(p), "%s/stage%d/health", dir, v);
+	put(p, healthy);
+	snprintf(p, sizeof(p), "%s/stage%d/assets/logo.png", dir, v);
+	put(p, "a logo that never changes");
+	/* the video: deterministic bytes, one chunk edited per version */
+	snprintf(p, sizeof(p), "%s/stage%d/media/video.mp4", dir, v);
+	FILE *f = fopen(p, "wb");
+	unsigned char block[4096];
+	for (int i = 0; i < 3 * 256; i++) {
+		for (int k = 0; k < 4096; k++)
+			block[k] = (unsigned char)(i * 31 + k * 7 + (i >= 256 && i < 300 ? v : 0));
+		fwrite(block, 1, sizeof(block), f);
+	}
+	fclose(f);
+}
+
+static void publish(int v, int ts_version)
+{
+	sh("%s release --dir %s/stage%d --version %d --software-version 1.%d.0 --hardware kx"
+	   " --chunks-dir %s/chunks --sign %s/k/rel > %s/release.json",
+	   JK_RELEASE_BIN, dir, v, v, v, pub, dir, pub);
+	sh("%s timestamp --release %s/release.json --version %d --sign %s/k/ts > %s/timestamp.json",
+	   JK_RELEASE_BIN, pub, ts_version, dir, pub);
+}
+
+static int setup(void **s)
+{
+	(void)s;
+	assert_true(sodium_init() >= 0);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	tu_tempdir(dir, "agent-test");
+	snprintf(pub, sizeof(pub), "%s/pub", dir);
+	snprintf(opt, sizeof(opt), "%s/opt", dir);
+	sh("mkdir -p %s/k %s/chunks", dir, pub);
+	sh("%s keygen %s/k/root >/dev/null && %s keygen %s/k/rel >/dev/null &&"
+	   " %s keygen %s/k/ts >/dev/null",
+	   JK_RELEASE_BIN, dir, JK_RELEASE_BIN, dir, JK_RELEASE_BIN, dir);
+	snprintf(rootjson, sizeof(rootjson), "%s/root.json", dir);
+	sh("%s root --version 1 --root %s/k/root.pub --release %s/k/rel.pub --timestamp %s/k/ts.pub"
+	   " --sign %s/k/root > %s",
+	   JK_RELEASE_BIN, dir, dir, dir, dir, rootjson);
+	stage(1, "ok\n");
+	stage(2, "ok\n");
+	stage(3, "failing\n");
+	stage(5, "ok\n");
+	snprintf(url, sizeof(url), "file://%s/", pub);
+	snprintf(health, sizeof(health), "grep -qx ok %s/current/health", opt);
+	cfg.root_dir = opt;
+	cfg.base_url = url;
+	cfg.hardware = "kx";
+	cfg.restart_cmd = "true";
+	cfg.health_cmd = health;
+	cfg.health_timeout_s = 1;
+	return 0;
+}
+
+static int teardown(void **s)
+{
+	char c[128];
+	(void)s;
+	snprintf(c, sizeof(c), "rm -rf %s", dir);
+	curl_global_cleanup();
+	return system(c) == 0 ? 0 : -1;
+}
+
+/* 1 when releases/<v> under root holds exactly stage<v>'s files. */
+static int complete(const char *root, long long v)
+{
+	char c[1024];
+	snprintf(c, sizeof(c), "diff -r %s/stage%lld %s/releases/%lld >/dev/null 2>&1", dir, v, root, v);
+	return system(c) == 0;
+}
+
+static long long running_in(const char *root)
+{
+	agent_cfg c = cfg;
+	c.root_dir = root;
+	return agent_running(&c);
+}
+
+static void test_v1_then_v2(void **s)
+{
+	agent_result r;
+	struct stat a, b;
+	char p[256];
+	(void)s;
+	assert_int_equal(agent_recover(&cfg, rootjson, &r), 0);
+	/* nothing published yet: a failure with a reason, nothing changed */
+	assert_int_equal(agent_cycle(&cfg, &r), AGENT_FAILED);
+	assert_non_null(strstr(r.reason, "timestamp"));
+	assert_int_equal(agent_running(&cfg), 0);
+	publish(1, 1);
+	assert_int_equal(agent_cycle(&cfg, &r), AGENT_SUCCEEDED);
+	assert_int_equal(r.running, 1);
+	assert_true(complete(opt, 1));
+	publish(2, 2);
+	assert_int_equal(agent_cycle(&cfg, &r), AGENT_SUCCEEDED);
+	assert_int_equal(agent_running(&cfg), 2);
+	assert_true(complete(opt, 2));
+	/* only the changed chunk of the video, and the small files, came over the wire:
+	 * 1 MiB + metadata, of a 3 MiB release */
+	printf("v1 -> v2 downloaded %lld bytes\n", r.bytes);
+	assert_true(r.bytes > (1 << 20) && r.bytes < (1 << 20) + 64 * 1024);
+	/* the unchanged logo is the same inode in both releases */
+	snprintf(p, sizeof(p), "%s/releases/1/assets/logo.png", opt);
+	assert_int_equal(stat(p, &a), 0);
+	snprintf(p, sizeof(p), "%s/releases/2/assets/logo.png", opt);
+	assert_int_equal(stat(p, &b), 0);
+	assert_int_equal(a.st_ino, b.st_ino);
+	/* up to date now */
+	assert_int_equal(agent_cycle(&cfg, &r), AGENT_NOTHING);
+}
+
+static void test_unhealthy_v3_rolled_back(void **s)
+{
+	agent_result r;
+	(void)s;
+	publish(3, 3);
+	assert_int_equal(agent_cycle(&cfg, &r), AGENT_ROLLED_BACK);
+	assert_int_equal(r.version, 3);
+	assert_int_equal(r.running, 2);
+	assert_non_null(strstr(r.reason, "health"));
+	assert_int_equal(agent_running(&cfg), 2);
+	/* a bad release is not tried again */
+	assert_int_equal(agent_cycle(&cfg, &r), AGENT_NOTHING);
+	assert_int_equal(agent_running(&cfg), 2);
+}
+
+static void test_refusals_change_nothing(void **s)
+{
+	agent_result r;
+	char p[256];
+	DIR *d;
+	struct dirent *e;
+	(void)s;
+	/* v5 with a tampered chunk on the server */
+	publish(5, 4);
+	snprintf(p, sizeof(p), "%s/chunks", pub);
+	d = opendir(p);
+	int tampered = 0;
+	while ((e = readdir(d)) && !tampered) {
+		char cp[512];
+		struct stat st;
+		snprintf(cp, sizeof(cp), "%s/%s", p, e->d_name);
+		if (e->d_name[0] == '.' || stat(cp, &st) < 0 || st.st_size != (1 << 20))
+			continue;
+		/* the edited middle chunk of v5 is the one v2 does not have */
+		char chk[512];
+		snprintf(chk, sizeof(chk), "%s/chunks/%s", opt, e->d_name);
+		if (access(chk, F_OK) == 0)
+			continue;
+		FILE *f = fopen(cp, "r+b");
+		fseek(f, 1000, SEEK_SET);
+		fputc('X', f);
+		fclose(f);
+		tampered = 1;
+	}
+	closedir(d);
+	assert_true(tampered);
+	assert_int_equal(agent_cycle(&cfg, &r), AGENT_FAILED);
+	assert_non_null(strstr(r.reason, "hash"));
+	assert_int_equal(agent_running(&cfg), 2);
+	snprintf(p, sizeof(p), "%s/releases/5", opt);
+	assert_int_not_equal(access(p, F_OK), 0);
+	/* an older release under a newer timestamp: nothing to do */
+	publish(1, 5);
+	assert_int_equal(agent_cycle(&cfg, &r), AGENT_NOTHING);
+	assert_int_equal(agent_running(&cfg), 2);
+	/* a timestamp older than one already seen: refused */
+	publish(2, 1);
+	assert_int_equal(agent_cycle(&cfg, &r), AGENT_FAILED);
+	assert_non_null(strstr(r.reason, "rollback"));
+	/* the good v5 again (the chunk store of the server repaired) */
+	sh("rm -rf %s/chunks/*", pub);
+	publish(5, 6);
+	assert_int_equal(agent_cycle(&cfg, &r), AGENT_SUCCEEDED);
+	assert_int_equal(agent_running(&cfg), 5);
+}
+
+static void test_resume_chunk(void **s)
+{
+	agent_result r;
+	char root2[128], src[512], part[512];
+	(void)s;
+	/* a kiosk still on v2, a half-fetched chunk of v5 in its store */
+	snprintf(root2, sizeof(root2), "%s/opt-resume", dir);
+	sh("rm -rf %s && mkdir -p %s && cp -a %s/releases %s/state %s/", root2, root2, opt, opt, root2);
+	sh("ln -sfn releases/2 %s/current && rm -f %s/state/bad", root2, root2);
+	sh("mkdir -p %s/chunks", root2);
+	agent_cfg c = cfg;
+	char h2[256];
+	snprintf(h2, sizeof(h2), "grep -qx ok %s/current/health", root2);
+	c.root_dir = root2;
+	c.health_cmd = h2;
+	/* counters as on v2 */
+	char cp[256], err[256];
+	tuf_counters cn = {1, 1, 2};
+	snprintf(cp, sizeof(cp), "%s/state/counters.json", root2);
+	assert_int_equal(tuf_counters_store(cp, &cn, err, sizeof(err)), 0);
+	/* v5's changed chunk: the video's second MiB */
+	snprintf(src, sizeof(src), "%s/stage5/media/video.mp4", dir);
+	FILE *vf = fopen(src, "rb");
+	assert_non_null(vf);
+	unsigned char *mid = malloc(1 << 20), h[32];
+	char hex[65];
+	fseek(vf, 1 << 20, SEEK_SET);
+	assert_int_equal(fread(mid, 1, 1 << 20, vf), 1 << 20);
+	fclose(vf);
+	crypto_hash_sha256(h, mid, 1 << 20);
+	util_hex(h, sizeof(h), hex);
+	/* the first 400 KiB of it, as if the download had been cut */
+	snprintf(part, sizeof(part), "%s/chunks/%s.part", root2, hex);
+	FILE *pf = fopen(part, "wb");
+	assert_non_null(pf);
+	assert_int_equal(fwrite(mid, 1, 409600, pf), 409600);
+	fclose(pf);
+	free(mid);
+	assert_int_equal(agent_cycle(&c, &r), AGENT_SUCCEEDED);
+	assert_int_equal(agent_running(&c), 5);
+	printf("resume: downloaded %lld bytes\n", r.bytes);
+	/* less than the whole chunk came again */
+	assert_true(r.bytes < (1 << 20) - 409600 + 64 * 1024);
+}
+
+static void test_kill9_anywhere(void **s)
+{
+	char root2[128], h2[256];
+	(void)s;
+	snprintf(root2, sizeof(root2), "%s/opt-kill", dir);
+	snprintf(h2, sizeof(h2), "grep -qx ok %s/current/health", root2);
+	srand((unsigned)time(NULL));
+	int ended_new = 0;
+	for (int round = 0; round < 30; round++) {
+		/* a kiosk on v2 that has never seen v5 */
+		sh("rm -rf %s && mkdir -p %s/state %s/releases %s/chunks && cp -a %s/releases/2 %s/releases/"
+		   " && ln -sfn releases/2 %s/current && cp %s/state/root.json %s/state/",
+		   root2, root2, root2, root2, opt, root2, root2, opt, root2);
+		char cp[256], err[256];
+		tuf_counters cn = {1, 1, 2};
+		snprintf(cp, sizeof(cp), "%s/state/counters.json", root2);
+		assert_int_equal(tuf_counters_store(cp, &cn, err, sizeof(err)), 0);
+		pid_t pid = fork();
+		if (pid == 0) {
+			int null = open("/dev/null", O_WRONLY);
+			dup2(null, 1);
+			dup2(null, 2);
+			execl(JK_AGENT_BIN, JK_AGENT_BIN, "--root-dir", root2, "--url", url, "--hardware",
+			      "kx", "--trusted-root", rootjson, "--restart", "true", "--health", h2,
+			      "--health-timeout", "1", "--once", (char *)NULL);
+			_exit(127);
+		}
+		usleep((useconds_t)(rand() % 60000));
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		/* whatever the moment: current is a complete release */
+		long long now = running_in(root2);
+		assert_true(now == 2 || now == 5);
+		assert_true(complete(root2, now));
+		/* and the next run ends on v5 */
+		char cmd[2048];
+		snprintf(cmd, sizeof(cmd),
+			 "%s --root-dir %s --url %s --hardware kx --trusted-root %s --restart true"
+			 " --health '%s' --health-timeout 1 --once >/dev/null 2>&1",
+			 JK_AGENT_BIN, root2, url, rootjson, h2);
+		int st = system(cmd);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		assert_int_equal(running_in(root2), 5);
+		assert_true(complete(root2, 5));
+		ended_new += now == 5;
+	}
+	printf("kill -9: 30 rounds, %d killed after the switch\n", ended_new);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_v1_then_v2),
+		cmocka_unit_test(test_unhealthy_v3_rolled_back),
+		cmocka_unit_test(test_refusals_change_nothing),
+		cmocka_unit_test(test_resume_chunk),
+		cmocka_unit_test(test_kill9_anywhere),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,642 @@
+#include "agent.h"
+
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "log.h"
+#include "tuf.h"
+
+#define META_MAX (64 * 1024)
+
+static void path(const agent_cfg *c, char *out, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void path(const agent_cfg *c, char *out, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int l = snprintf(out, n, "%s/", c->root_dir);
+	va_start(ap, fmt);
+	vsnprintf(out + l, n - (size_t)l, fmt, ap);
+	va_end(ap);
+}
+
+static int say(agent_result *r, int outcome, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int say(agent_result *r, int outcome, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+	va_end(ap);
+	r->outcome = outcome;
+	return outcome;
+}
+
+static void fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+static int rm_rf(const char *p)
+{
+	struct stat st;
+	if (lstat(p, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(p);
+		struct dirent *e;
+		if (!d)
+			return -1;
+		while ((e = readdir(d))) {
+			char q[4096];
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			snprintf(q, sizeof(q), "%s/%s", p, e->d_name);
+			rm_rf(q);
+		}
+		closedir(d);
+		return rmdir(p);
+	}
+	return unlink(p);
+}
+
+/* Writes a small file atomically (temporary, fsync, rename, fsync dir). */
+static int write_atomic(const char *p, const char *data, size_t n)
+{
+	char tmp[4200], dir[4096];
+	int fd, ok;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", p);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+		return -1;
+	ok = write(fd, data, n) == (ssize_t)n && fsync(fd) == 0;
+	ok = close(fd) == 0 && ok;
+	if (!ok || rename(tmp, p) < 0) {
+		unlink(tmp);
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", p);
+	char *slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		fsync_dir(dir);
+	}
+	return 0;
+}
+
+static int read_small(const char *p, buf *out, size_t max)
+{
+	FILE *f = fopen(p, "rb");
+	char b[8192];
+	size_t n;
+	if (!f)
+		return -1;
+	while ((n = fread(b, 1, sizeof(b), f)) > 0 && out->len + n <= max)
+		buf_add(out, b, n);
+	fclose(f);
+	return 0;
+}
+
+long long agent_running(const agent_cfg *c)
+{
+	char p[4096], target[4096];
+	ssize_t n;
+	long long v;
+	path(c, p, sizeof(p), "current");
+	if ((n = readlink(p, target, sizeof(target) - 1)) <= 0)
+		return 0;
+	target[n] = '\0';
+	const char *base = strrchr(target, '/');
+	return util_parse_long(base ? base + 1 : target, 1, (1LL << 53), &v) == 0 ? v : 0;
+}
+
+/* ---- fetching ---- */
+
+struct sink {
+	buf *mem;
+	FILE *f;
+	uint64_t max, got;
+	int over;
+};
+
+static size_t on_data(char *p, size_t sz, size_t n, void *ud)
+{
+	struct sink *s = ud;
+	size_t len = sz * n;
+	if (s->got + len > s->max) {
+		s->over = 1; /* endless data: stop */
+		return 0;
+	}
+	if (s->mem)
+		buf_add(s->mem, p, len);
+	else if (fwrite(p, 1, len, s->f) != len)
+		return 0;
+	s->got += len;
+	return len;
+}
+
+static CURLcode get(const agent_cfg *c, const char *rel, struct sink *s, uint64_t from,
+		    long long *bytes)
+{
+	char url[4096];
+	CURL *h = curl_easy_init();
+	CURLcode rc;
+	curl_off_t got = 0;
+	if (!h)
+		return CURLE_OUT_OF_MEMORY;
+	snprintf(url, sizeof(url), "%s%s", c->base_url, rel);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, s);
+	curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, c->low_speed_bps > 0 ? c->low_speed_bps : 1024L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 30L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https,file");
+	if (from)
+		curl_easy_setopt(h, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)from);
+	rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_SIZE_DOWNLOAD_T, &got);
+	*bytes += (long long)got;
+	curl_easy_cleanup(h);
+	return rc;
+}
+
+static int get_meta(const agent_cfg *c, const char *name, size_t max, buf *out, long long *bytes)
+{
+	struct sink s = {out, NULL, max, 0, 0};
+	buf_reset(out);
+	return get(c, name, &s, 0, bytes) == CURLE_OK && !s.over ? 0 : -1;
+}
+
+/* Gets chunk `sha` of `size` into the chunk store, resuming a .part; checked. */
+static int get_chunk(const agent_cfg *c, const tuf_chunk *ch, long long *bytes, char *why,
+		     size_t wn)
+{
+	char part[4200], fin[4096], rel[128], hex[65];
+	struct stat st;
+	long long size;
+	path(c, fin, sizeof(fin), "chunks/%s", ch->sha256);
+	if (access(fin, F_OK) == 0)
+		return 0;
+	snprintf(part, sizeof(part), "%s.part", fin);
+	uint64_t have = stat(part, &st) == 0 ? (uint64_t)st.st_size : 0;
+	if (have > ch->size) {
+		unlink(part);
+		have = 0;
+	}
+	if (have < ch->size) {
+		FILE *f = fopen(part, "ab");
+		struct sink s = {NULL, f, ch->size - have, 0, 0};
+		if (!f) {
+			snprintf(why, wn, "chunk store: %s", strerror(errno));
+			return -1;
+		}
+		snprintf(rel, sizeof(rel), "chunks/%s", ch->sha256);
+		CURLcode rc = get(c, rel, &s, have, bytes);
+		int ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
+		ok = fclose(f) == 0 && ok;
+		if (s.over) {
+			unlink(part);
+			snprintf(why, wn, "endless data: chunk %.12s longer than declared", ch->sha256);
+			return -1;
+		}
+		if (rc != CURLE_OK || !ok) {
+			snprintf(why, wn, "chunk %.12s: %s (kept %llu bytes to resume)", ch->sha256,
+				 curl_easy_strerror(rc), (unsigned long long)(have + s.got));
+			return -1;
+		}
+	}
+	if (util_sha256_file(part, hex, &size) < 0 || (uint64_t)size != ch->size ||
+	    strcmp(hex, ch->sha256) != 0) {
+		unlink(part);
+		snprintf(why, wn, "hash mismatch: chunk %.12s", ch->sha256);
+		return -1;
+	}
+	return rename(part, fin) < 0 ? -1 : 0;
+}
+
+/* A chunk the running release already has at the same place: copied, not fetched. */
+static int chunk_from_running(const agent_cfg *c, long long running, const tuf_file *f,
+			      const tuf_chunk *ch)
+{
+	char old[4200], fin[4200], hex[65];
+	unsigned char h[32], *data;
+	FILE *in;
+	int ok = 0;
+	if (!running)
+		return 0;
+	path(c, old, sizeof(old), "releases/%lld/%s", running, f->path);
+	if (!(in = fopen(old, "rb")))
+		return 0;
+	data = xmalloc(ch->size);
+	if (fseeko(in, (off_t)ch->offset, SEEK_SET) == 0 && fread(data, 1, ch->size, in) == ch->size) {
+		crypto_hash_sha256(h, data, ch->size);
+		util_hex(h, sizeof(h), hex);
+		if (strcmp(hex, ch->sha256) == 0) {
+			path(c, fin, sizeof(fin), "chunks/%s", ch->sha256);
+			ok = write_atomic(fin, (const char *)data, ch->size) == 0;
+		}
+	}
+	fclose(in);
+	free(data);
+	return ok;
+}
+
+/* ---- installing ---- */
+
+static int same_file(const char *p, const tuf_file *f)
+{
+	struct stat st;
+	char hex[65];
+	long long size;
+	return stat(p, &st) == 0 && (uint64_t)st.st_size == f->size &&
+	       util_sha256_file(p, hex, &size) == 0 && strcmp(hex, f->sha256) == 0;
+}
+
+static int mkdirs_for(const char *file)
+{
+	char d[8192];
+	snprintf(d, sizeof(d), "%s", file);
+	char *s = strrchr(d, '/');
+	if (!s)
+		return 0;
+	*s = '\0';
+	return util_mkdir_p(d, 0755);
+}
+
+static int install(const agent_cfg *c, const tuf_release *rel, long long running, char *why,
+		   size_t wn)
+{
+	char tmp[4096], dst[4096];
+	path(c, tmp, sizeof(tmp), "releases/%lld.tmp", rel->version);
+	rm_rf(tmp);
+	if (util_mkdir_p(tmp, 0755) < 0) {
+		snprintf(why, wn, "cannot make %.200s", tmp);
+		return -1;
+	}
+	for (int i = 0; i < rel->nfiles; i++) {
+		const tuf_file *f = &rel->files[i];
+		char target[8192], old[4200];
+		snprintf(target, sizeof(target), "%s/%s", tmp, f->path);
+		if (mkdirs_for(target) < 0)
+			goto io;
+		path(c, old, sizeof(old), "releases/%lld/%s", running, f->path);
+		if (running && same_file(old, f) && link(old, target) == 0)
+			continue; /* unchanged: the same inode */
+		FILE *out = fopen(target, "wb");
+		tuf_check chk;
+		if (!out)
+			goto io;
+		tuf_check_init(&chk, f->size, f->sha256);
+		int ok = 1;
+		for (int k = 0; k < f->nchunks && ok; k++) {
+			char cp[4200];
+			buf b;
+			buf_init(&b);
+			path(c, cp, sizeof(cp), "chunks/%s", f->chunks[k].sha256);
+			ok = read_small(cp, &b, f->chunks[k].size) == 0 && b.len == f->chunks[k].size &&
+			     tuf_check_feed(&chk, b.data, b.len) == TUF_OK &&
+			     fwrite(b.data, 1, b.len, out) == b.len;
+			buf_release(&b);
+		}
+		ok = ok && fflush(out) == 0 && fsync(fileno(out)) == 0;
+		ok = fclose(out) == 0 && ok;
+		if (!ok || tuf_check_finish(&chk) != TUF_OK || chmod(target, f->mode) < 0) {
+			snprintf(why, wn, "assembling %s failed", f->path);
+			return -1;
+		}
+	}
+	fsync_dir(tmp);
+	path(c, dst, sizeof(dst), "releases/%lld", rel->version);
+	rm_rf(dst);
+	if (rename(tmp, dst) < 0)
+		goto io;
+	path(c, tmp, sizeof(tmp), "releases");
+	fsync_dir(tmp);
+	return 0;
+io:
+	snprintf(why, wn, "install: %s", strerror(errno));
+	return -1;
+}
+
+static int switch_to(const agent_cfg *c, long long version)
+{
+	char target[64], tmp[4096], cur[4096];
+	snprintf(target, sizeof(target), "releases/%lld", version);
+	path(c, tmp, sizeof(tmp), "current.new");
+	path(c, cur, sizeof(cur), "current");
+	unlink(tmp);
+	if (symlink(target, tmp) < 0 || rename(tmp, cur) < 0)
+		return -1;
+	fsync_dir(c->root_dir);
+	return 0;
+}
+
+static int run(const char *cmd)
+{
+	int st;
+	if (!cmd || !*cmd)
+		return 0;
+	st = system(cmd);
+	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int healthy(const agent_cfg *c)
+{
+	double until = util_now_ms() + (c->health_timeout_s > 0 ? c->health_timeout_s : 30) * 1000.0;
+	do {
+		if (run(c->health_cmd) == 0)
+			return 1;
+		usleep(200 * 1000);
+	} while (util_now_ms() < until);
+	return 0;
+}
+
+/* ---- attempts ---- */
+
+static int write_attempt(const agent_cfg *c, long long version, long long previous,
+			 const char *phase)
+{
+	char p[4096], body[256];
+	int n = snprintf(body, sizeof(body), "{\"version\":%lld,\"previous\":%lld,\"phase\":\"%s\"}\n",
+			 version, previous, phase);
+	path(c, p, sizeof(p), "state/attempt.json");
+	return write_atomic(p, body, (size_t)n);
+}
+
+static void mark_bad(const agent_cfg *c, long long version)
+{
+	char p[4096], line[32];
+	FILE *f;
+	path(c, p, sizeof(p), "state/bad");
+	if ((f = fopen(p, "a"))) {
+		snprintf(line, sizeof(line), "%lld\n", version);
+		fputs(line, f);
+		fflush(f);
+		fsync(fileno(f));
+		fclose(f);
+	}
+}
+
+static int is_bad(const agent_cfg *c, long long version)
+{
+	char p[4096], line[32];
+	FILE *f;
+	int bad = 0;
+	path(c, p, sizeof(p), "state/bad");
+	if ((f = fopen(p, "r"))) {
+		while (fgets(line, sizeof(line), f))
+			bad |= strtoll(line, NULL, 10) == version;
+		fclose(f);
+	}
+	return bad;
+}
+
+/* Concludes an attempt whose new release is current: health, then success or
+ * rollback. */
+static int conclude(const agent_cfg *c, long long version, long long previous, agent_result *r)
+{
+	char p[4096], err[256];
+	tuf_counters cn;
+	r->version = version;
+	if (healthy(c)) {
+		path(c, p, sizeof(p), "state/counters.json");
+		if (tuf_counters_load(p, &cn, err, sizeof(err)) == 0 && cn.release < version) {
+			cn.release = version;
+			if (tuf_counters_store(p, &cn, err, sizeof(err)) < 0)
+				log_warn("update", "error=\"%s\"", err);
+		}
+		path(c, p, sizeof(p), "state/attempt.json");
+		unlink(p);
+		r->running = version;
+		log_info("update", "outcome=succeeded version=%lld", version);
+		return say(r, AGENT_SUCCEEDED, "release %lld is running and healthy", version);
+	}
+	/* not healthy in time: back to what ran before */
+	write_attempt(c, version, previous, "rolling_back");
+	mark_bad(c, version);
+	if (previous && switch_to(c, previous) == 0)
+		run(c->restart_cmd);
+	path(c, p, sizeof(p), "state/attempt.json");
+	unlink(p);
+	r->running = agent_running(c);
+	log_warn("update", "outcome=rolled_back version=%lld running=%lld", version, r->running);
+	return say(r, AGENT_ROLLED_BACK, "health check failed: release %lld rolled back to %lld",
+		   version, r->running);
+}
+
+int agent_recover(const agent_cfg *c, const char *trusted_root_path, agent_result *r)
+{
+	char p[4096];
+	buf b;
+	memset(r, 0, sizeof(*r));
+	static const char *const dirs[] = {"releases", "state", "chunks"};
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
+		path(c, p, sizeof(p), "%s", dirs[i]);
+		if (util_mkdir_p(p, 0755) < 0) {
+			say(r, AGENT_FAILED, "cannot make %s", p);
+			return -1;
+		}
+	}
+	path(c, p, sizeof(p), "state/root.json");
+	if (access(p, F_OK) != 0) {
+		buf_init(&b);
+		if (!trusted_root_path || read_small(trusted_root_path, &b, META_MAX) < 0 ||
+		    write_atomic(p, b.data ? b.data : "", b.len) < 0) {
+			buf_release(&b);
+			say(r, AGENT_FAILED, "no trusted root");
+			return -1;
+		}
+		buf_release(&b);
+	}
+	/* temporary directories of an interrupted install */
+	path(c, p, sizeof(p), "releases");
+	DIR *d = opendir(p);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l > 4 && strcmp(e->d_name + l - 4, ".tmp") == 0) {
+			char q[8192];
+			snprintf(q, sizeof(q), "%s/%s", p, e->d_name);
+			rm_rf(q);
+		}
+	}
+	if (d)
+		closedir(d);
+	path(c, p, sizeof(p), "current.new");
+	unlink(p);
+	/* an attempt that a crash left open */
+	buf_init(&b);
+	path(c, p, sizeof(p), "state/attempt.json");
+	r->running = agent_running(c);
+	if (read_small(p, &b, 4096) == 0 && b.len) {
+		buf_addc(&b, '\0');
+		json_object *o = json_tokener_parse(b.data), *v;
+		long long version = 0, previous = 0;
+		const char *phase = "";
+		if (o && json_object_object_get_ex(o, "version", &v))
+			version = json_object_get_int64(v);
+		if (o && json_object_object_get_ex(o, "previous", &v))
+			previous = json_object_get_int64(v);
+		if (o && json_object_object_get_ex(o, "phase", &v))
+			phase = json_object_get_string(v);
+		if (strcmp(phase, "rolling_back") == 0) {
+			mark_bad(c, version);
+			if (previous && agent_running(c) != previous && switch_to(c, previous) == 0)
+				run(c->restart_cmd);
+			unlink(p);
+			r->running = agent_running(c);
+			r->version = version;
+			say(r, AGENT_ROLLED_BACK, "interrupted rollback of %lld finished", version);
+		} else if (agent_running(c) == version) {
+			run(c->restart_cmd); /* the new release may never have started */
+			conclude(c, version, previous, r);
+		} else {
+			/* never switched: nothing changed; the next cycle tries again */
+			unlink(p);
+			r->version = version;
+			say(r, AGENT_FAILED, "interrupted before the switch to %lld", version);
+		}
+		json_object_put(o);
+	}
+	buf_release(&b);
+	return 0;
+}
+
+int agent_cycle(const agent_cfg *c, agent_result *r)
+{
+	char p[4096], err[256];
+	buf b;
+	tuf_root root;
+	tuf_counters cn;
+	tuf_timestamp ts;
+	tuf_release rel = {0};
+	int rc;
+	long long running = agent_running(c);
+
+	memset(r, 0, sizeof(*r));
+	r->running = running;
+	buf_init(&b);
+	path(c, p, sizeof(p), "state/root.json");
+	if (read_small(p, &b, META_MAX) < 0 || tuf_root_load(b.data ? b.data : "", b.len, &root, err,
+							       sizeof(err)) != TUF_OK) {
+		buf_release(&b);
+		return say(r, AGENT_FAILED, "trusted root unreadable");
+	}
+	path(c, p, sizeof(p), "state/counters.json");
+	if (tuf_counters_load(p, &cn, err, sizeof(err)) < 0) {
+		buf_release(&b);
+		return say(r, AGENT_FAILED, "%s", err);
+	}
+	/* newer roots, one version at a time */
+	for (;;) {
+		char name[64];
+		tuf_root next;
+		snprintf(name, sizeof(name), "roots/%lld.json", root.version + 1);
+		if (get_meta(c, name, META_MAX, &b, &r->bytes) < 0)
+			break;
+		if ((rc = tuf_root_update(&root, b.data, b.len, &next, err, sizeof(err))) != TUF_OK) {
+			buf_release(&b);
+			return say(r, AGENT_FAILED, "%s", err);
+		}
+		if (tuf_role_changed(&root, &next, TUF_TIMESTAMP))
+			cn.timestamp = 0; /* fast-forward recovery */
+		cn.root = next.version;
+		path(c, p, sizeof(p), "state/root.json");
+		if (write_atomic(p, b.data, b.len) < 0) {
+			buf_release(&b);
+			return say(r, AGENT_FAILED, "cannot store root %lld", next.version);
+		}
+		root = next;
+	}
+	if (get_meta(c, "timestamp.json", META_MAX, &b, &r->bytes) < 0) {
+		buf_release(&b);
+		return say(r, AGENT_FAILED, "timestamp unavailable");
+	}
+	rc = tuf_timestamp_verify(&root, b.data, b.len, time(NULL), cn.timestamp, &ts, err,
+				  sizeof(err));
+	if (rc != TUF_OK) {
+		buf_release(&b);
+		return say(r, AGENT_FAILED, "%s", rc == TUF_EEXPIRED ? "stale metadata" : err);
+	}
+	path(c, p, sizeof(p), "state/counters.json");
+	if (ts.version > cn.timestamp) {
+		cn.timestamp = ts.version;
+		if (tuf_counters_store(p, &cn, err, sizeof(err)) < 0) {
+			buf_release(&b);
+			return say(r, AGENT_FAILED, "%s", err);
+		}
+	}
+	long long installed = cn.release > running ? cn.release : running;
+	if (ts.release_version <= installed || is_bad(c, ts.release_version)) {
+		buf_release(&b);
+		return say(r, AGENT_NOTHING, "up to date (%lld)", running);
+	}
+	if (get_meta(c, "release.json", (size_t)ts.release_size, &b, &r->bytes) < 0) {
+		buf_release(&b);
+		return say(r, AGENT_FAILED, "release metadata unavailable or longer than declared");
+	}
+	rc = tuf_release_verify(&root, &ts, b.data, b.len, time(NULL), installed, c->hardware, &rel,
+				err, sizeof(err));
+	buf_release(&b);
+	if (rc != TUF_OK)
+		return say(r, AGENT_FAILED, "%s", err);
+	r->version = rel.version;
+
+	/* space for what is new, before anything is fetched */
+	uint64_t need = 0;
+	for (int i = 0; i < rel.nfiles; i++)
+		need += rel.files[i].size;
+	struct statvfs sv;
+	if (statvfs(c->root_dir, &sv) == 0 &&
+	    (uint64_t)sv.f_bavail * sv.f_frsize < need + (16u << 20)) {
+		tuf_release_free(&rel);
+		return say(r, AGENT_FAILED, "disk full: %llu bytes needed", (unsigned long long)need);
+	}
+	for (int i = 0; i < rel.nfiles; i++) {
+		const tuf_file *f = &rel.files[i];
+		char old[4200];
+		path(c, old, sizeof(old), "releases/%lld/%s", running, f->path);
+		if (running && same_file(old, f))
+			continue;
+		for (int k = 0; k < f->nchunks; k++) {
+			if (chunk_from_running(c, running, f, &f->chunks[k]))
+				continue;
+			if (get_chunk(c, &f->chunks[k], &r->bytes, err, sizeof(err)) < 0) {
+				tuf_release_free(&rel);
+				return say(r, AGENT_FAILED, "%s", err);
+			}
+		}
+	}
+	if (install(c, &rel, running, err, sizeof(err)) < 0) {
+		tuf_release_free(&rel);
+		return say(r, AGENT_FAILED, "%s", err);
+	}
+	long long version = rel.version;
+	tuf_release_free(&rel);
+	if (write_attempt(c, version, running, "switching") < 0)
+		return say(r, AGENT_FAILED, "cannot record the attempt");
+	if (switch_to(c, version) < 0) {
+		path(c, p, sizeof(p), "state/attempt.json");
+		unlink(p);
+		return say(r, AGENT_FAILED, "cannot switch: %s", strerror(errno));
+	}
+	log_info("update", "switched=%lld previous=%lld", version, running);
+	run(c->restart_cmd);
+	return conclude(c, version, running, r);
+}
