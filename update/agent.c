@@ -130,6 +130,7 @@ struct sink {
 	FILE *f;
 	uint64_t max, got;
 	int over;
+	tuf_check *chk; /* hashes what is written, as it arrives (NULL: none) */
 };
 
 static size_t on_data(char *p, size_t sz, size_t n, void *ud)
@@ -144,19 +145,26 @@ static size_t on_data(char *p, size_t sz, size_t n, void *ud)
 		buf_add(s->mem, p, len);
 	else if (fwrite(p, 1, len, s->f) != len)
 		return 0;
+	if (s->chk && tuf_check_feed(s->chk, p, len) != TUF_OK)
+		return 0;
 	s->got += len;
 	return len;
 }
+
+/* One connection for a whole cycle (reused by libcurl between requests). */
+static CURL *handle;
 
 static CURLcode get(const agent_cfg *c, const char *rel, struct sink *s, uint64_t from,
 		    long long *bytes)
 {
 	char url[4096];
-	CURL *h = curl_easy_init();
+	CURL *h;
 	CURLcode rc;
 	curl_off_t got = 0;
-	if (!h)
+	if (!handle && !(handle = curl_easy_init()))
 		return CURLE_OUT_OF_MEMORY;
+	h = handle;
+	curl_easy_reset(h);
 	snprintf(url, sizeof(url), "%s%s", c->base_url, rel);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
@@ -172,44 +180,64 @@ static CURLcode get(const agent_cfg *c, const char *rel, struct sink *s, uint64_
 	rc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_SIZE_DOWNLOAD_T, &got);
 	*bytes += (long long)got;
-	curl_easy_cleanup(h);
 	return rc;
 }
 
 static int get_meta(const agent_cfg *c, const char *name, size_t max, buf *out, long long *bytes)
 {
-	struct sink s = {out, NULL, max, 0, 0};
+	struct sink s = {out, NULL, max, 0, 0, NULL};
 	buf_reset(out);
 	return get(c, name, &s, 0, bytes) == CURLE_OK && !s.over ? 0 : -1;
 }
 
-/* Gets chunk `sha` of `size` into the chunk store, resuming a .part; checked. */
+/* Feeds the first n bytes of file p into the check (a resumed download). */
+static int hash_prefix(const char *p, uint64_t n, tuf_check *chk)
+{
+	unsigned char b[65536];
+	FILE *f = fopen(p, "rb");
+	size_t r;
+	if (!f)
+		return -1;
+	while (n && (r = fread(b, 1, n < sizeof(b) ? (size_t)n : sizeof(b), f)) > 0) {
+		if (tuf_check_feed(chk, b, r) != TUF_OK)
+			break;
+		n -= r;
+	}
+	fclose(f);
+	return n ? -1 : 0;
+}
+
+/* Gets chunk `sha` of `size` into the chunk store, resuming a .part, hashing as
+ * the bytes arrive. Files are synced together after the last chunk (agent_cycle);
+ * one that a power cut damaged is found by the check while assembling and
+ * fetched again. */
 static int get_chunk(const agent_cfg *c, const tuf_chunk *ch, long long *bytes, char *why,
 		     size_t wn)
 {
-	char part[4200], fin[4096], rel[128], hex[65];
+	char part[4200], fin[4096], rel[128];
 	struct stat st;
-	long long size;
+	tuf_check chk;
 	path(c, fin, sizeof(fin), "chunks/%s", ch->sha256);
 	if (access(fin, F_OK) == 0)
 		return 0;
 	snprintf(part, sizeof(part), "%s.part", fin);
 	uint64_t have = stat(part, &st) == 0 ? (uint64_t)st.st_size : 0;
-	if (have > ch->size) {
+	tuf_check_init(&chk, ch->size, ch->sha256);
+	if (have > ch->size || (have && hash_prefix(part, have, &chk) < 0)) {
 		unlink(part);
 		have = 0;
+		tuf_check_init(&chk, ch->size, ch->sha256);
 	}
 	if (have < ch->size) {
 		FILE *f = fopen(part, "ab");
-		struct sink s = {NULL, f, ch->size - have, 0, 0};
+		struct sink s = {NULL, f, ch->size - have, 0, 0, &chk};
 		if (!f) {
 			snprintf(why, wn, "chunk store: %s", strerror(errno));
 			return -1;
 		}
 		snprintf(rel, sizeof(rel), "chunks/%s", ch->sha256);
 		CURLcode rc = get(c, rel, &s, have, bytes);
-		int ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-		ok = fclose(f) == 0 && ok;
+		int ok = fclose(f) == 0;
 		if (s.over) {
 			unlink(part);
 			snprintf(why, wn, "endless data: chunk %.12s longer than declared", ch->sha256);
@@ -221,8 +249,7 @@ static int get_chunk(const agent_cfg *c, const tuf_chunk *ch, long long *bytes, 
 			return -1;
 		}
 	}
-	if (util_sha256_file(part, hex, &size) < 0 || (uint64_t)size != ch->size ||
-	    strcmp(hex, ch->sha256) != 0) {
+	if (tuf_check_finish(&chk) != TUF_OK) {
 		unlink(part);
 		snprintf(why, wn, "hash mismatch: chunk %.12s", ch->sha256);
 		return -1;
@@ -312,11 +339,18 @@ static int install(const agent_cfg *c, const tuf_release *rel, long long running
 			ok = read_small(cp, &b, f->chunks[k].size) == 0 && b.len == f->chunks[k].size &&
 			     tuf_check_feed(&chk, b.data, b.len) == TUF_OK &&
 			     fwrite(b.data, 1, b.len, out) == b.len;
+			if (!ok || (k + 1 == f->nchunks && tuf_check_finish(&chk) != TUF_OK)) {
+				/* a damaged chunk (a power cut before the sync): fetched again next time */
+				unlink(cp);
+				ok = 0;
+			}
 			buf_release(&b);
 		}
+		if (f->nchunks == 0 && tuf_check_finish(&chk) != TUF_OK)
+			ok = 0;
 		ok = ok && fflush(out) == 0 && fsync(fileno(out)) == 0;
 		ok = fclose(out) == 0 && ok;
-		if (!ok || tuf_check_finish(&chk) != TUF_OK || chmod(target, f->mode) < 0) {
+		if (!ok || chmod(target, f->mode) < 0) {
 			snprintf(why, wn, "assembling %s failed", f->path);
 			return -1;
 		}
@@ -518,7 +552,17 @@ int agent_recover(const agent_cfg *c, const char *trusted_root_path, agent_resul
 	return 0;
 }
 
+static int cycle(const agent_cfg *c, agent_result *r);
+
 int agent_cycle(const agent_cfg *c, agent_result *r)
+{
+	int rc = cycle(c, r);
+	curl_easy_cleanup(handle);
+	handle = NULL;
+	return rc;
+}
+
+static int cycle(const agent_cfg *c, agent_result *r)
 {
 	char p[4096], err[256];
 	buf b;
@@ -608,6 +652,7 @@ int agent_cycle(const agent_cfg *c, agent_result *r)
 		tuf_release_free(&rel);
 		return say(r, AGENT_FAILED, "disk full: %llu bytes needed", (unsigned long long)need);
 	}
+	double t0 = util_now_ms();
 	for (int i = 0; i < rel.nfiles; i++) {
 		const tuf_file *f = &rel.files[i];
 		char old[4200];
@@ -621,6 +666,15 @@ int agent_cycle(const agent_cfg *c, agent_result *r)
 				tuf_release_free(&rel);
 				return say(r, AGENT_FAILED, "%s", err);
 			}
+		}
+	}
+	r->download_ms = util_now_ms() - t0;
+	{ /* the chunks reach the disk together, not one fsync each */
+		path(c, p, sizeof(p), "chunks");
+		int dfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			syncfs(dfd);
+			close(dfd);
 		}
 	}
 	if (install(c, &rel, running, err, sizeof(err)) < 0) {

@@ -17,7 +17,8 @@
  * Layout under root_dir: releases/<version>/, current -> releases/<version>,
  * state/ (root.json, counters.json, attempt.json, bad), chunks/<sha256>.
  * URLs: base_url + "timestamp.json", "release.json", "chunks/<sha256>" (http(s)
- * or file://). Not thread-safe; one agent per root_dir.
+ * or file://). Not thread-safe (one cycle at a time in a process); one agent per
+ * root_dir.
  */
 #ifndef JK_AGENT_H
 #define JK_AGENT_H
@@ -48,6 +49,7 @@ typedef struct agent_result {
 	long long version;	/* the release concerned (0 for none) */
 	long long running;	/* the release running afterwards */
 	long long bytes;	/* downloaded this cycle */
+	double download_ms;	/* of which fetching chunks took this long */
 	char reason[256];	/* for failures and rollbacks, e.g. "rollback: ..." */
 } agent_result;
 

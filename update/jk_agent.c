@@ -21,8 +21,8 @@ static void print(const char *when, const agent_result *r)
 {
 	static const char *const names[] = {"failed", "nothing", "succeeded", "rolled_back"};
 	printf("{\"at\":\"%s\",\"outcome\":\"%s\",\"version\":%lld,\"running\":%lld,\"bytes\":%lld,"
-	       "\"reason\":\"",
-	       when, names[r->outcome + 1], r->version, r->running, r->bytes);
+	       "\"download_ms\":%.1f,\"reason\":\"",
+	       when, names[r->outcome + 1], r->version, r->running, r->bytes, r->download_ms);
 	for (const char *p = r->reason; *p; p++)
 		if (*p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
 			putchar(*p);

@@ -1,0 +1,77 @@
+#!/bin/sh
+# Remote updates (issue [F]): a release of 50 files with one 100 MB video; v2
+# changes 1 small file and 3 MiB in the middle of the video. Measures, over
+# loopback HTTP (nginx serving the publishing folder): bytes the agent downloads
+# for v2 against the bytes that changed; the agent's peak RSS; and its download
+# throughput for the whole v1 against plain curl fetching the same chunk files.
+#
+#   bench/update.sh [build-dir]     (needs nginx: provisioning/install-deps.sh --bench)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$top/build}
+rel=$build/jk-release
+agent=$build/jk-agent
+out=$top/bench/results/update
+rm -rf "$out"; mkdir -p "$out/k" "$out/pub/chunks" "$out/v1/media" "$out/v1/bin"
+cd "$out"
+for k in root rel ts; do "$rel" keygen k/$k >/dev/null; done
+"$rel" root --version 1 --root k/root.pub --release k/rel.pub --timestamp k/ts.pub \
+	--sign k/root > root.json
+for i in $(seq 49); do head -c $((4096 + i * 512)) /dev/urandom > v1/bin/file$i; done
+head -c 104857600 /dev/urandom > v1/media/video.mp4
+cp -a v1 v2
+head -c 2000 /dev/urandom > v2/bin/file7
+dd if=/dev/urandom of=v2/media/video.mp4 bs=1048576 seek=40 count=3 conv=notrunc status=none
+changed=$((2000 + 3 * 1048576))
+
+port=18291
+cat > nginx.conf <<NGX
+worker_processes 1;
+error_log $out/nginx-error.log;
+pid $out/nginx.pid;
+events { worker_connections 64; }
+http {
+  access_log off;
+  server { listen 127.0.0.1:$port; root $out/pub; }
+}
+NGX
+nginx -c "$out/nginx.conf"
+trap 'nginx -c "$out/nginx.conf" -s stop 2>/dev/null' EXIT
+
+publish() {
+	"$rel" release --dir "v$1" --version "$1" --software-version "1.$1.0" --hardware kx \
+		--chunks-dir pub/chunks --sign k/rel > pub/release.json
+	"$rel" timestamp --release pub/release.json --version "$1" --sign k/ts > pub/timestamp.json
+}
+run_agent() {
+	/usr/bin/time -f "%M" -o "rss$1.txt" "$agent" --root-dir "$out/opt" \
+		--url "http://127.0.0.1:$port/" --hardware kx --trusted-root root.json \
+		--restart true --health true --once > "agent$1.json"
+}
+publish 1
+t0=$(date +%s.%N)
+run_agent 1
+t1=$(date +%s.%N)
+publish 2
+run_agent 2
+# plain curl: the same chunk files v1 needed, one connection, written to disk
+ls pub/chunks > chunks.txt
+mkdir -p curl-out
+t2=$(date +%s.%N)
+awk -v p="$port" '{ printf "url = http://127.0.0.1:%s/chunks/%s\noutput = curl-out/%s\n", p, $1, $1 }' \
+	chunks.txt | curl -s -K -
+sync
+t3=$(date +%s.%N)
+python3 - "$changed" <<'PY'
+import json, sys
+changed = int(sys.argv[1])
+a1 = json.load(open("agent1.json")); a2 = json.load(open("agent2.json"))
+rss = max(int(open(f).read().split()[-1]) for f in ("rss1.txt", "rss2.txt"))
+print(f"v1: {a1['outcome']}, {a1['bytes']} bytes")
+print(f"v2: {a2['outcome']}, {a2['bytes']} bytes downloaded for {changed} bytes changed: "
+      f"{a2['bytes'] / changed:.3f}x")
+print(f"agent peak RSS: {rss / 1024:.1f} MiB")
+print(f"v1 chunk downloads: {a1['bytes'] / a1['download_ms'] / 1000:.0f} MB/s over {a1['download_ms']:.0f} ms")
+PY
+awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" 'BEGIN {
+	printf "v1 (100 MB): agent download, checks and install %.2f s; curl downloading the same chunks to disk %.2f s; throughput agent/curl %.2fx\n", b - a, d - c, (d - c) / (b - a) }'
