@@ -242,6 +242,50 @@ static void test_refusals_change_nothing(void **s)
 	assert_int_equal(agent_running(&cfg), 5);
 }
 
+static time_t noon(void)
+{
+	struct tm t = {0};
+	t.tm_year = 126;
+	t.tm_mon = 10;
+	t.tm_mday = 24;
+	t.tm_hour = 12;
+	t.tm_isdst = -1;
+	return mktime(&t);
+}
+
+/* v6 is downloaded at once but installed only inside the window and while the
+ * kiosk is idle. */
+static void test_window_and_idle(void **s)
+{
+	agent_result r;
+	char busy[256], flag[128];
+	(void)s;
+	stage(6, "ok\n");
+	publish(6, 7);
+	agent_cfg c = cfg;
+	c.now = noon;
+	c.window_start = 2 * 60; /* 02:00-05:00 */
+	c.window_end = 5 * 60;
+	assert_int_equal(agent_cycle(&c, &r), AGENT_DEFERRED);
+	assert_non_null(strstr(r.reason, "maintenance window"));
+	assert_int_equal(agent_running(&c), 5);
+	assert_true(r.bytes > (1 << 20)); /* the download did happen */
+	/* a window that wraps midnight and holds noon: 10:00-01:00 */
+	c.window_start = 10 * 60;
+	c.window_end = 60;
+	snprintf(flag, sizeof(flag), "%s/in-use", dir);
+	snprintf(busy, sizeof(busy), "test ! -e %s", flag);
+	c.idle_cmd = busy;
+	put(flag, "someone is booking\n");
+	assert_int_equal(agent_cycle(&c, &r), AGENT_DEFERRED);
+	assert_non_null(strstr(r.reason, "idle"));
+	assert_int_equal(agent_running(&c), 5);
+	unlink(flag);
+	assert_int_equal(agent_cycle(&c, &r), AGENT_SUCCEEDED);
+	assert_int_equal(agent_running(&c), 6);
+	assert_true(r.bytes < 64 * 1024); /* the chunks were already here */
+}
+
 static void test_resume_chunk(void **s)
 {
 	agent_result r;
@@ -344,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_refusals_change_nothing),
 		cmocka_unit_test(test_resume_chunk),
 		cmocka_unit_test(test_kill9_anywhere),
+		cmocka_unit_test(test_window_and_idle), /* last: it publishes v6 */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -669,6 +669,19 @@ static int cycle(const agent_cfg *c, agent_result *r)
 		}
 	}
 	r->download_ms = util_now_ms() - t0;
+	/* everything is here; the switch waits for its moment */
+	{
+		time_t t = c->now ? c->now() : time(NULL);
+		struct tm lt;
+		localtime_r(&t, &lt);
+		int m = lt.tm_hour * 60 + lt.tm_min, ws = c->window_start, we = c->window_end;
+		int inside = ws == we || (ws < we ? m >= ws && m < we : m >= ws || m < we);
+		if (!inside || (c->idle_cmd && run(c->idle_cmd) != 0)) {
+			tuf_release_free(&rel);
+			return say(r, AGENT_DEFERRED, "release %lld downloaded; waiting for %s",
+				   r->version, inside ? "the kiosk to be idle" : "the maintenance window");
+		}
+	}
 	{ /* the chunks reach the disk together, not one fsync each */
 		path(c, p, sizeof(p), "chunks");
 		int dfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -11,7 +11,8 @@
  * and checked whole), sync it and rename it into place; record the attempt; switch
  * the `current` symlink atomically; restart the kiosk; wait for its health check;
  * on success advance the release counter, otherwise switch back, restart the old
- * release and remember the version as bad. Every attempt ends as "succeeded",
+ * release and remember the version as bad. Downloads happen any time; installing
+ * waits for the maintenance window and for nobody using the kiosk (deferred). Every attempt ends as "succeeded",
  * "rolled_back" or "failed" with a reason.
  *
  * Layout under root_dir: releases/<version>/, current -> releases/<version>,
@@ -35,12 +36,17 @@ typedef struct agent_cfg {
 	const char *health_cmd;	 /* exit 0 = healthy; run with the new release current */
 	int health_timeout_s;	 /* how long health_cmd may keep failing */
 	long low_speed_bps;	 /* a download slower than this for 30 s is cut (resumed later) */
+	const char *idle_cmd;	 /* exit 0 = nobody is using the kiosk (NULL: always idle) */
+	int window_start, window_end; /* maintenance window, minutes after local midnight;
+				       * equal = any time. May wrap midnight (22:00-05:00). */
+	time_t (*now)(void);	 /* the clock (tests); NULL: time() */
 } agent_cfg;
 
 enum agent_outcome {
 	AGENT_NOTHING = 0,     /* up to date */
 	AGENT_SUCCEEDED = 1,   /* the new release runs and is healthy */
 	AGENT_ROLLED_BACK = 2, /* it was not healthy: the previous one runs again */
+	AGENT_DEFERRED = 3,    /* downloaded, but outside the window or the kiosk is in use */
 	AGENT_FAILED = -1,     /* refused or could not be fetched or installed: nothing changed */
 };
 

@@ -7,7 +7,8 @@
  *	jk-agent --root-dir /opt/jk --url https://fleet.example/releases/ \
  *	    --hardware kiosk-x86_64 --trusted-root /usr/share/jk/root.json \
  *	    [--restart "systemctl restart jk-kiosk"] [--health CMD] \
- *	    [--health-timeout 60] [--interval 900] [--once]
+ *	    [--health-timeout 60] [--interval 900] [--window 02:00-05:00] \
+ *	    [--idle CMD] [--once]
  */
 #include <curl/curl.h>
 #include <sodium.h>
@@ -19,7 +20,8 @@
 
 static void print(const char *when, const agent_result *r)
 {
-	static const char *const names[] = {"failed", "nothing", "succeeded", "rolled_back"};
+	static const char *const names[] = {"failed", "nothing", "succeeded", "rolled_back",
+					    "deferred"};
 	printf("{\"at\":\"%s\",\"outcome\":\"%s\",\"version\":%lld,\"running\":%lld,\"bytes\":%lld,"
 	       "\"download_ms\":%.1f,\"reason\":\"",
 	       when, names[r->outcome + 1], r->version, r->running, r->bytes, r->download_ms);
@@ -65,6 +67,18 @@ int main(int argc, char **argv)
 			c.health_timeout_s = (int)v;
 		else if (strcmp(f, "--interval") == 0 && util_parse_long(val, 1, 86400, &v) == 0)
 			interval = v;
+		else if (strcmp(f, "--idle") == 0)
+			c.idle_cmd = val;
+		else if (strcmp(f, "--window") == 0) {
+			int h1, m1, h2, m2;
+			if (sscanf(val, "%d:%d-%d:%d", &h1, &m1, &h2, &m2) != 4 || h1 < 0 || h1 > 23 ||
+			    h2 < 0 || h2 > 23 || m1 < 0 || m1 > 59 || m2 < 0 || m2 > 59) {
+				fprintf(stderr, "jk-agent: --window HH:MM-HH:MM\n");
+				return 2;
+			}
+			c.window_start = h1 * 60 + m1;
+			c.window_end = h2 * 60 + m2;
+		}
 		else {
 			fprintf(stderr, "jk-agent: unknown option or bad value %s\n", f);
 			return 2;
@@ -88,6 +102,10 @@ int main(int argc, char **argv)
 		print("cycle", &r);
 		if (once)
 			return r.outcome == AGENT_FAILED ? 1 : 0;
+		if (r.outcome == AGENT_DEFERRED) { /* look again soon: the moment may come */
+			sleep((unsigned)(60 + randombytes_uniform(60)));
+			continue;
+		}
 		backoff = r.outcome == AGENT_FAILED ? (backoff * 2 > 86400 ? 86400 : backoff * 2) : interval;
 		/* +-20% so that a fleet does not come back in step */
 		sleep((unsigned)(backoff * (80 + randombytes_uniform(41)) / 100));
