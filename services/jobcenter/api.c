@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "fleet.h"
 #include "jobdb.h"
 #include "jobq.h"
 #include "kdate.h"
@@ -422,6 +423,47 @@ static void h_media_file(void *a, srv_req *req, srv_resp *resp)
 	}
 }
 
+/* ---- fleet (remote updates) ---- */
+
+static void fleet_call(srv_req *req, srv_resp *resp,
+		       int (*fn)(sqlite3 *, const char *, const char *, size_t, time_t, int *, buf *,
+				 char *, size_t))
+{
+	char err[256];
+	int status;
+	if (req->nparams) {
+		srv_resp_error(resp, 400, "no query parameters here");
+		return;
+	}
+	pthread_mutex_lock(&book_mu); /* writes take turns, as bookings do */
+	int rc = fn(req->db, req->kiosk_token, req->body ? req->body : "", req->body_len,
+		    time(NULL), &status, &resp->body, err, sizeof(err));
+	pthread_mutex_unlock(&book_mu);
+	if (rc < 0)
+		return db_error(resp, -1, "fleet", err);
+	resp->status = status;
+	resp->etag[0] = '\0';
+}
+
+static int enroll_adapter(sqlite3 *db, const char *kiosk, const char *body, size_t len, time_t now,
+			  int *status, buf *resp, char *err, size_t errlen)
+{
+	(void)kiosk;
+	return fl_enroll(db, body, len, now, status, resp, err, errlen);
+}
+
+static void h_fleet_enroll(void *a, srv_req *req, srv_resp *resp)
+{
+	(void)a;
+	fleet_call(req, resp, enroll_adapter);
+}
+
+static void h_fleet_heartbeat(void *a, srv_req *req, srv_resp *resp)
+{
+	(void)a;
+	fleet_call(req, resp, fl_heartbeat);
+}
+
 static const srv_route routes[] = {
 	{"GET", "/v1/health", 0, h_health},
 	{"GET", "/v1/regions", 1, h_regions},
@@ -437,6 +479,8 @@ static const srv_route routes[] = {
 	{"DELETE", "/v1/bookings/*", 1, h_booking_delete},
 	{"GET", "/v1/media", 1, h_media},
 	{"GET", "/media/*", 0, h_media_file},
+	{"POST", "/v1/fleet/enroll", 0, h_fleet_enroll},
+	{"POST", "/v1/fleet/heartbeat", 1, h_fleet_heartbeat},
 };
 
 /* The API's routes, then the console's (console.c), in one table. */

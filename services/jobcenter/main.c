@@ -30,6 +30,7 @@
 #include "api.h"
 #include "auth.h"
 #include "config.h"
+#include "fleet.h"
 #include "jobdb.h"
 #include "kdate.h"
 #include "log.h"
@@ -55,6 +56,10 @@ static const char usage[] =
 	"          passwd --data DIR --login L         console accounts; the password is read\n"
 	"                                              from standard input (one line)\n"
 	"  user    list --data DIR                     list console accounts\n"
+	"  fleet   enroll-token --data DIR [--group G] a one-time kiosk enrollment token\n"
+	"  fleet   rollout --data DIR --version N --previous P --stages 5,25,100\n"
+	"          [--advance 0.9] [--pause 0.2]       stage a release over the fleet\n"
+	"  fleet   pause|resume|rollback|status --data DIR\n"
 	"  import  work24 --data DIR --file F [--file F ...]   import saved responses\n"
 	"  import  work24 --data DIR --live            import from the live API (config)\n"
 	"  version\n"
@@ -75,6 +80,9 @@ struct cli {
 	cfg c;
 	const char *kiosk;
 	const char *login, *name, *role, *counselor;
+	const char *group, *stages;
+	long long version, previous;
+	double advance, pause;
 	long jobs;
 	long revise;
 	unsigned long long seed;
@@ -133,6 +141,20 @@ static int parse_opts(struct cli *cl, int argc, char **argv)
 			cl->role = v;
 		} else if (strcmp(f, "--counselor") == 0) {
 			cl->counselor = v;
+		} else if (strcmp(f, "--group") == 0) {
+			cl->group = v;
+		} else if (strcmp(f, "--stages") == 0) {
+			cl->stages = v;
+		} else if (strcmp(f, "--version") == 0 || strcmp(f, "--previous") == 0) {
+			if (util_parse_long(v, 0, (1LL << 53), &n) < 0)
+				return fail("%s: expected a release number", f), -1;
+			*(f[2] == 'v' ? &cl->version : &cl->previous) = n;
+		} else if (strcmp(f, "--advance") == 0 || strcmp(f, "--pause") == 0) {
+			char *end;
+			double d = strtod(v, &end);
+			if (*end || d <= 0 || d > 1)
+				return fail("%s: expected a share in (0, 1]", f), -1;
+			*(f[2] == 'a' ? &cl->advance : &cl->pause) = d;
 		} else if (strcmp(f, "--jobs") == 0) {
 			if (util_parse_long(v, 0, 10000000, &n) < 0)
 				return fail("--jobs: expected 0..10000000"), -1;
@@ -364,6 +386,40 @@ static int cmd_user(struct cli *cl, const char *verb)
 	return rc < 0 ? fail("%s", err) : 0;
 }
 
+static int cmd_fleet(struct cli *cl, const char *verb)
+{
+	char err[512], token[96];
+	store *st;
+	int rc = 0;
+	if (open_store(&cl->c, 1, &st))
+		return 1;
+	sqlite3 *db = store_acquire(st);
+	if (strcmp(verb, "enroll-token") == 0) {
+		if ((rc = fl_enroll_token(db, cl->group, token, err, sizeof(err))) == 0)
+			printf("%s\n", token);
+	} else if (strcmp(verb, "rollout") == 0) {
+		long long id = fl_rollout_start(db, cl->version, cl->previous,
+						cl->stages ? cl->stages : "5,25,100",
+						cl->advance > 0 ? cl->advance : 0.9,
+						cl->pause > 0 ? cl->pause : 0.2, time(NULL), err, sizeof(err));
+		if (id < 0)
+			rc = -1;
+		else
+			printf("rollout %lld of release %lld started\n", id, cl->version);
+	} else if (strcmp(verb, "status") == 0) {
+		json_object *o;
+		if ((rc = fl_status_json(db, &o, err, sizeof(err))) == 0) {
+			printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+			json_object_put(o);
+		}
+	} else {
+		rc = fl_rollout_control(db, verb, err, sizeof(err));
+	}
+	store_release(st, db);
+	store_destroy(st);
+	return rc < 0 ? fail("%s", err) : 0;
+}
+
 static int read_file(const char *path, buf *out, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
@@ -453,7 +509,8 @@ int main(int argc, char **argv)
 
 	memset(&cl, 0, sizeof(cl));
 	cfg_init(&cl.c);
-	if (strcmp(cmd, "token") == 0 || strcmp(cmd, "import") == 0 || strcmp(cmd, "user") == 0) {
+	if (strcmp(cmd, "token") == 0 || strcmp(cmd, "import") == 0 || strcmp(cmd, "user") == 0 ||
+	    strcmp(cmd, "fleet") == 0) {
 		if (argc < 3) {
 			cfg_release(&cl.c);
 			return fail("%s needs a sub-command (see jobcenter help)", cmd);
@@ -478,6 +535,8 @@ int main(int argc, char **argv)
 		rc = cmd_import(&cl, argv[2]);
 	} else if (strcmp(cmd, "user") == 0) {
 		rc = cmd_user(&cl, argv[2]);
+	} else if (strcmp(cmd, "fleet") == 0) {
+		rc = cmd_fleet(&cl, argv[2]);
 	} else {
 		fputs(usage, stderr);
 		rc = fail("unknown command '%s'", cmd) + 1;

@@ -9,6 +9,7 @@
 #include "jobdb.h"
 #include "booking.h"
 #include "refdata.h"
+#include "fleet.h"
 #include "schedule.h"
 #include "webauth.h"
 
@@ -103,7 +104,8 @@ int store_open(const char *dir, int pool, store **out, char *err, size_t errlen)
 	    jobdb_schema(db, err, errlen) < 0 ||
 	    sqlite3_exec(db, service_schema, NULL, NULL, NULL) != SQLITE_OK ||
 	    bk_schema(db, err, errlen) < 0 || sch_schema(db, err, errlen) < 0 ||
-	    wa_schema(db, err, errlen) < 0 || ref_install(db, err, errlen) < 0 ||
+	    wa_schema(db, err, errlen) < 0 || fl_schema(db, err, errlen) < 0 ||
+	    ref_install(db, err, errlen) < 0 ||
 	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		if (!err[0])
 			snprintf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(db));

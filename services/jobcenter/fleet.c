@@ -1,0 +1,494 @@
+#include "fleet.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "auth.h"
+#include "http.h"
+#include "log.h"
+#include "utf8.h"
+
+#define MAX_STAGES 8
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS fleet_enroll(hash TEXT PRIMARY KEY, grp TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL, used_at INTEGER, kiosk_id TEXT);"
+	"CREATE TABLE IF NOT EXISTS fleet_devices(kiosk_id TEXT PRIMARY KEY, grp TEXT,"
+	" version INTEGER, last_seen INTEGER, uptime_s INTEGER, disk_free INTEGER,"
+	" cache_age_s INTEGER, outbox INTEGER, last_error TEXT, bucket INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS fleet_rollouts(id INTEGER PRIMARY KEY, version INTEGER NOT NULL,"
+	" previous INTEGER NOT NULL, stages TEXT NOT NULL, stage INTEGER NOT NULL,"
+	" advance REAL NOT NULL, pause REAL NOT NULL, state TEXT NOT NULL,"
+	" started_at INTEGER NOT NULL, resumed_seq INTEGER NOT NULL DEFAULT 0);"
+	/* the last outcome of each kiosk's attempt at each release */
+	"CREATE TABLE IF NOT EXISTS fleet_attempts(kiosk_id TEXT NOT NULL, version INTEGER NOT NULL,"
+	" outcome TEXT NOT NULL, reason TEXT, at INTEGER NOT NULL, seq INTEGER NOT NULL,"
+	" PRIMARY KEY(kiosk_id, version)) WITHOUT ROWID;";
+
+int fl_schema(sqlite3 *db, char *err, size_t errlen)
+{
+	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "fleet schema: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+int fl_bucket(const char *kiosk)
+{
+	unsigned char h[32];
+	crypto_hash_sha256(h, (const unsigned char *)kiosk, strlen(kiosk));
+	return (int)(((unsigned)h[0] << 8 | h[1]) % 100);
+}
+
+static void hash_token(const char *t, char hex[65])
+{
+	unsigned char h[32];
+	crypto_hash_sha256(h, (const unsigned char *)t, strlen(t));
+	util_hex(h, sizeof(h), hex);
+}
+
+int fl_enroll_token(sqlite3 *db, const char *group, char *token, char *err, size_t errlen)
+{
+	unsigned char raw[24];
+	char hex[65];
+	sqlite3_stmt *st;
+	int rc;
+	randombytes_buf(raw, sizeof(raw));
+	memcpy(token, "en_", 3);
+	util_hex(raw, sizeof(raw), token + 3);
+	hash_token(token, hex);
+	if (sqlite3_prepare_v2(db, "INSERT INTO fleet_enroll VALUES(?, ?, strftime('%s','now'), NULL,"
+				   " NULL)", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "enroll: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, group && *group ? group : "default", -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "enroll: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+static json_object *parse(const char *body, size_t len)
+{
+	json_tokener *tok;
+	json_object *o;
+	if (!utf8_valid(body, len))
+		return NULL;
+	tok = json_tokener_new_ex(16);
+	o = json_tokener_parse_ex(tok, body, (int)len);
+	if (json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) < len || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+static const char *jstr(json_object *o, const char *k)
+{
+	json_object *v;
+	return o && json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_string)
+		       ? json_object_get_string(v)
+		       : NULL;
+}
+
+static long long jint(json_object *o, const char *k, long long def)
+{
+	json_object *v;
+	return o && json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_int)
+		       ? json_object_get_int64(v)
+		       : def;
+}
+
+static void reply_error(buf *resp, int *status, int code, const char *msg)
+{
+	*status = code;
+	buf_reset(resp);
+	http_error_body(resp, http_error_code(code), msg, NULL);
+}
+
+static void reply(buf *resp, int *status, int code, json_object *o)
+{
+	*status = code;
+	buf_reset(resp);
+	buf_adds(resp, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+int fl_enroll(sqlite3 *db, const char *body, size_t len, time_t now, int *status, buf *resp,
+	      char *err, size_t errlen)
+{
+	json_object *o = parse(body, len);
+	const char *tok = jstr(o, "enroll_token"), *kiosk = jstr(o, "kiosk_id");
+	char hex[65], grp[64] = "", device[AUTH_TOKEN_LEN];
+	sqlite3_stmt *st;
+	int found = 0;
+	if (!tok || !kiosk || !auth_kiosk_id_valid(kiosk)) {
+		json_object_put(o);
+		reply_error(resp, status, 422, "enroll_token and a valid kiosk_id are required");
+		return 0;
+	}
+	hash_token(tok, hex);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto dberr;
+	if (sqlite3_prepare_v2(db, "SELECT grp FROM fleet_enroll WHERE hash = ? AND used_at IS NULL",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(grp, sizeof(grp), "%s", (const char *)sqlite3_column_text(st, 0));
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	if (!found) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		json_object_put(o);
+		reply_error(resp, status, 401, "unknown or already used enrollment token");
+		return 0;
+	}
+	if (auth_issue(db, kiosk, device, err, errlen) < 0)
+		goto dberr;
+	if (sqlite3_prepare_v2(db, "UPDATE fleet_enroll SET used_at = ?, kiosk_id = ? WHERE hash = ?;",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_int64(st, 1, (long long)now);
+	sqlite3_bind_text(st, 2, kiosk, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, hex, -1, SQLITE_STATIC);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "INSERT INTO fleet_devices(kiosk_id, grp, bucket, last_seen)"
+				   " VALUES(?, ?, ?, ?) ON CONFLICT(kiosk_id) DO UPDATE SET grp = excluded.grp",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_text(st, 1, kiosk, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, grp, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, fl_bucket(kiosk));
+	sqlite3_bind_int64(st, 4, (long long)now);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto dberr;
+	json_object *r = json_object_new_object();
+	json_object_object_add(r, "kiosk_id", json_object_new_string(kiosk));
+	json_object_object_add(r, "device_token", json_object_new_string(device));
+	util_wipe(device, sizeof(device));
+	json_object_put(o);
+	log_info("fleet_enrolled", "kiosk=%s group=%s", kiosk, grp);
+	reply(resp, status, 201, r);
+	return 0;
+dberr:
+	snprintf(err, errlen, "enroll: %s", sqlite3_errmsg(db));
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	json_object_put(o);
+	return -1;
+}
+
+struct rollout {
+	long long id, version, previous;
+	int stages[MAX_STAGES], nstages, stage;
+	double advance, pause;
+	char state[16];
+};
+
+static int active_rollout(sqlite3 *db, struct rollout *r)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+	memset(r, 0, sizeof(*r));
+	if (sqlite3_prepare_v2(db, "SELECT id, version, previous, stages, stage, advance, pause, state"
+				   " FROM fleet_rollouts ORDER BY id DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		char stages[128], *save = NULL;
+		r->id = sqlite3_column_int64(st, 0);
+		r->version = sqlite3_column_int64(st, 1);
+		r->previous = sqlite3_column_int64(st, 2);
+		snprintf(stages, sizeof(stages), "%s", (const char *)sqlite3_column_text(st, 3));
+		for (char *p = strtok_r(stages, ",", &save); p && r->nstages < MAX_STAGES;
+		     p = strtok_r(NULL, ",", &save))
+			r->stages[r->nstages++] = (int)strtol(p, NULL, 10);
+		r->stage = sqlite3_column_int(st, 4);
+		r->advance = sqlite3_column_double(st, 5);
+		r->pause = sqlite3_column_double(st, 6);
+		snprintf(r->state, sizeof(r->state), "%s", (const char *)sqlite3_column_text(st, 7));
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+static void set_rollout(sqlite3 *db, long long id, int stage, const char *state)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "UPDATE fleet_rollouts SET stage = ?, state = ? WHERE id = ?", -1,
+			       &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int(st, 1, stage);
+		sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, id);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+}
+
+/* Moves the rollout on, or pauses it, from what the current stage's kiosks said. */
+static void evaluate(sqlite3 *db, struct rollout *r)
+{
+	sqlite3_stmt *st;
+	long long cohort = 0, ok = 0, bad = 0;
+	if (strcmp(r->state, "active") != 0)
+		return;
+	if (sqlite3_prepare_v2(db,
+			       /* failures count from the last resume: what IT staff fixed is
+				* not held against the rollout again */
+			       "SELECT count(*), sum(a.outcome = 'succeeded'),"
+			       " sum(a.outcome IN ('rolled_back', 'failed') AND a.seq > (SELECT"
+			       " resumed_seq FROM fleet_rollouts WHERE id = ?3)) FROM fleet_devices d"
+			       " LEFT JOIN fleet_attempts a ON a.kiosk_id = d.kiosk_id AND a.version = ?1"
+			       " WHERE d.bucket < ?2",
+			       -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, r->version);
+	sqlite3_bind_int(st, 2, r->stages[r->stage]);
+	sqlite3_bind_int64(st, 3, r->id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		cohort = sqlite3_column_int64(st, 0);
+		ok = sqlite3_column_int64(st, 1);
+		bad = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (cohort == 0)
+		return;
+	if ((double)bad / (double)cohort >= r->pause) {
+		snprintf(r->state, sizeof(r->state), "paused");
+		set_rollout(db, r->id, r->stage, "paused");
+		log_warn("fleet_rollout", "id=%lld paused=1 stage=%d failures=%lld of=%lld", r->id,
+			 r->stages[r->stage], bad, cohort);
+	} else if ((double)ok / (double)cohort >= r->advance) {
+		if (r->stage + 1 < r->nstages) {
+			r->stage++;
+			set_rollout(db, r->id, r->stage, "active");
+			log_info("fleet_rollout", "id=%lld stage=%d%%", r->id, r->stages[r->stage]);
+		} else {
+			snprintf(r->state, sizeof(r->state), "done");
+			set_rollout(db, r->id, r->stage, "done");
+			log_info("fleet_rollout", "id=%lld done=1", r->id);
+		}
+	}
+}
+
+int fl_heartbeat(sqlite3 *db, const char *kiosk, const char *body, size_t len, time_t now,
+		 int *status, buf *resp, char *err, size_t errlen)
+{
+	json_object *o = parse(body, len), *up = NULL;
+	sqlite3_stmt *st;
+	struct rollout r;
+	if (!o) {
+		reply_error(resp, status, 400, "body must be one JSON object");
+		return 0;
+	}
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto dberr;
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO fleet_devices(kiosk_id, version, last_seen, uptime_s, disk_free,"
+			       " cache_age_s, outbox, last_error, bucket) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)"
+			       " ON CONFLICT(kiosk_id) DO UPDATE SET version = ?2, last_seen = ?3,"
+			       " uptime_s = ?4, disk_free = ?5, cache_age_s = ?6, outbox = ?7,"
+			       " last_error = ?8",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto dberr;
+	const char *le = jstr(o, "last_error");
+	sqlite3_bind_text(st, 1, kiosk, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, jint(o, "version", 0));
+	sqlite3_bind_int64(st, 3, (long long)now);
+	sqlite3_bind_int64(st, 4, jint(o, "uptime_s", 0));
+	sqlite3_bind_int64(st, 5, jint(o, "disk_free", 0));
+	sqlite3_bind_int64(st, 6, jint(o, "cache_age_s", -1));
+	sqlite3_bind_int64(st, 7, jint(o, "outbox", 0));
+	if (le && strlen(le) <= 500)
+		sqlite3_bind_text(st, 8, le, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 9, fl_bucket(kiosk));
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto dberr;
+	if (json_object_object_get_ex(o, "update", &up) && json_object_is_type(up, json_type_object)) {
+		const char *outcome = jstr(up, "outcome"), *reason = jstr(up, "reason");
+		long long v = jint(up, "version", 0);
+		static const char *const ok[] = {"succeeded", "rolled_back", "failed", "deferred"};
+		int known = 0;
+		for (size_t i = 0; outcome && i < sizeof(ok) / sizeof(*ok); i++)
+			known |= strcmp(outcome, ok[i]) == 0;
+		if (known && v > 0 &&
+		    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO fleet_attempts VALUES(?, ?, ?, ?, ?,"
+					   " (SELECT coalesce(max(seq), 0) + 1 FROM fleet_attempts))",
+				       -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, kiosk, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, v);
+			sqlite3_bind_text(st, 3, outcome, -1, SQLITE_STATIC);
+			if (reason && strlen(reason) <= 500)
+				sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 5, (long long)now);
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+	}
+	/* what this kiosk may install now */
+	long long allowed = 0;
+	json_object *res = json_object_new_object();
+	if (active_rollout(db, &r) == 1) {
+		evaluate(db, &r);
+		int in_stage = fl_bucket(kiosk) < r.stages[r.stage];
+		if (strcmp(r.state, "done") == 0 || (strcmp(r.state, "active") == 0 && in_stage))
+			allowed = r.version;
+		else if (strcmp(r.state, "paused") == 0 && jint(o, "version", 0) >= r.version)
+			allowed = r.version; /* those who have it keep it */
+		else
+			allowed = r.previous;
+		json_object_object_add(res, "rollout", json_object_new_int64(r.id));
+		json_object_object_add(res, "rollout_state", json_object_new_string(r.state));
+	} else {
+		json_object_object_add(res, "rollout", NULL);
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto dberr_res;
+	json_object_object_add(res, "allowed_release", json_object_new_int64(allowed));
+	json_object_put(o);
+	reply(resp, status, 200, res);
+	return 0;
+dberr_res:
+	json_object_put(res);
+dberr:
+	snprintf(err, errlen, "heartbeat: %s", sqlite3_errmsg(db));
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	json_object_put(o);
+	return -1;
+}
+
+long long fl_rollout_start(sqlite3 *db, long long version, long long previous, const char *stages,
+			   double advance_share, double pause_share, time_t now, char *err,
+			   size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc, last = 0, n = 0;
+	char copy[128], *save = NULL;
+	snprintf(copy, sizeof(copy), "%s", stages);
+	for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		long long v;
+		if (util_parse_long(p, 1, 100, &v) < 0 || v <= last || ++n > MAX_STAGES) {
+			snprintf(err, errlen, "stages: increasing percentages up to 100, e.g. 5,25,100");
+			return -1;
+		}
+		last = (int)v;
+	}
+	if (last != 100 || version <= previous || advance_share <= 0 || advance_share > 1 ||
+	    pause_share <= 0 || pause_share > 1) {
+		snprintf(err, errlen, "a rollout ends at 100%%, goes up in version, shares in (0, 1]");
+		return -1;
+	}
+	sqlite3_exec(db, "UPDATE fleet_rollouts SET state = 'superseded' WHERE state IN ('active',"
+			 " 'paused')", NULL, NULL, NULL);
+	if (sqlite3_prepare_v2(db, "INSERT INTO fleet_rollouts(version, previous, stages, stage, advance,"
+				   " pause, state, started_at) VALUES(?, ?, ?, 0, ?, ?, 'active', ?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_int64(st, 1, version);
+	sqlite3_bind_int64(st, 2, previous);
+	sqlite3_bind_text(st, 3, stages, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 4, advance_share);
+	sqlite3_bind_double(st, 5, pause_share);
+	sqlite3_bind_int64(st, 6, (long long)now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto dberr;
+	return sqlite3_last_insert_rowid(db);
+dberr:
+	snprintf(err, errlen, "rollout: %s", sqlite3_errmsg(db));
+	return -1;
+}
+
+int fl_rollout_control(sqlite3 *db, const char *what, char *err, size_t errlen)
+{
+	struct rollout r;
+	const char *to = strcmp(what, "pause") == 0	  ? "paused"
+			 : strcmp(what, "resume") == 0	  ? "active"
+			 : strcmp(what, "rollback") == 0 ? "rolled_back"
+							  : NULL;
+	if (!to) {
+		snprintf(err, errlen, "expected pause, resume or rollback");
+		return -1;
+	}
+	if (active_rollout(db, &r) != 1 || strcmp(r.state, "done") == 0 ||
+	    strcmp(r.state, "superseded") == 0) {
+		snprintf(err, errlen, "no rollout in progress");
+		return -1;
+	}
+	set_rollout(db, r.id, r.stage, to);
+	if (strcmp(what, "resume") == 0) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db, "UPDATE fleet_rollouts SET resumed_seq = (SELECT"
+					   " coalesce(max(seq), 0) FROM fleet_attempts) WHERE id = ?",
+				       -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, r.id);
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+	}
+	log_info("fleet_rollout", "id=%lld control=%s", r.id, what);
+	return 0;
+}
+
+int fl_status_json(sqlite3 *db, json_object **out, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	struct rollout r;
+	json_object *o = json_object_new_object(), *devs = json_object_new_array();
+	if (sqlite3_prepare_v2(db,
+			       "SELECT d.kiosk_id, d.grp, d.version, d.last_seen, d.last_error, d.bucket,"
+			       " (SELECT outcome || ': ' || coalesce(reason, '') FROM fleet_attempts a"
+			       " WHERE a.kiosk_id = d.kiosk_id ORDER BY a.seq DESC LIMIT 1)"
+			       " FROM fleet_devices d ORDER BY d.kiosk_id",
+			       -1, &st, NULL) != SQLITE_OK) {
+		json_object_put(o);
+		json_object_put(devs);
+		snprintf(err, errlen, "status: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_object *d = json_object_new_object();
+		const char *s;
+		json_object_object_add(d, "kiosk_id",
+				       json_object_new_string((const char *)sqlite3_column_text(st, 0)));
+		s = (const char *)sqlite3_column_text(st, 1);
+		json_object_object_add(d, "group", s ? json_object_new_string(s) : NULL);
+		json_object_object_add(d, "version", json_object_new_int64(sqlite3_column_int64(st, 2)));
+		json_object_object_add(d, "last_seen", json_object_new_int64(sqlite3_column_int64(st, 3)));
+		s = (const char *)sqlite3_column_text(st, 4);
+		json_object_object_add(d, "last_error", s ? json_object_new_string(s) : NULL);
+		json_object_object_add(d, "bucket", json_object_new_int(sqlite3_column_int(st, 5)));
+		s = (const char *)sqlite3_column_text(st, 6);
+		json_object_object_add(d, "last_attempt", s ? json_object_new_string(s) : NULL);
+		json_object_array_add(devs, d);
+	}
+	sqlite3_finalize(st);
+	json_object_object_add(o, "devices", devs);
+	if (active_rollout(db, &r) == 1) {
+		json_object *ro = json_object_new_object();
+		json_object_object_add(ro, "id", json_object_new_int64(r.id));
+		json_object_object_add(ro, "version", json_object_new_int64(r.version));
+		json_object_object_add(ro, "stage_percent", json_object_new_int(r.stages[r.stage]));
+		json_object_object_add(ro, "state", json_object_new_string(r.state));
+		json_object_object_add(o, "rollout", ro);
+	}
+	*out = o;
+	return 0;
+}

@@ -1,0 +1,199 @@
+/*
+ * The fleet over the real service: kiosks enroll with one-time tokens (a second
+ * use is refused), 20 simulated agents send heartbeats, and a staged rollout
+ * (10% -> 50% -> 100%) lets exactly the expected share install the new release
+ * first, advances when that share reports success, pauses by itself when too many
+ * report rollbacks (those who have it keep it), and resumes on command.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "fleet.h"
+#include "testutil.h"
+
+#define N 20
+static char dir[64], ids[N][32], tokens[N][128];
+static int port;
+static pid_t server;
+
+static int setup(void **s)
+{
+	(void)s;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	tu_tempdir(dir, "fleet-test");
+	assert_int_equal(tu_cli(NULL, (const char *const[]){"sample", "--data", dir, "--jobs", "3", NULL}), 0);
+	port = tu_serve(dir, 0, &server);
+	/* twenty kiosks, at least two of them in the first 10% */
+	int n = 0, early = 0;
+	for (int i = 0; n < N; i++) {
+		char id[32];
+		snprintf(id, sizeof(id), "kiosk-%03d", i);
+		int b = fl_bucket(id);
+		if (b >= 10 && n >= N - (2 - early))
+			continue; /* keep room for the early ones */
+		early += b < 10;
+		snprintf(ids[n++], sizeof(ids[0]), "%s", id);
+	}
+	return 0;
+}
+
+static int teardown(void **s)
+{
+	char c[128];
+	(void)s;
+	assert_int_equal(tu_stop(server), 0);
+	snprintf(c, sizeof(c), "rm -rf %s", dir);
+	curl_global_cleanup();
+	return system(c) == 0 ? 0 : -1;
+}
+
+static json_object *post(const char *token, const char *path, const char *body, long *status)
+{
+	buf out;
+	buf_init(&out);
+	*status = tu_http(port, token ? token : "none", "POST", path, NULL, body, &out);
+	buf_addc(&out, '\0');
+	json_object *o = json_tokener_parse(out.data);
+	buf_release(&out);
+	return o;
+}
+
+static const char *field(json_object *o, const char *k)
+{
+	json_object *v;
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : NULL;
+}
+
+static long long allowed(int i, long long version, const char *update)
+{
+	char body[512];
+	long st;
+	snprintf(body, sizeof(body), "{\"version\": %lld, \"uptime_s\": 60, \"disk_free\": 1000000,"
+		 " \"outbox\": 0%s%s}", version, update ? ", \"update\": " : "", update ? update : "");
+	json_object *o = post(tokens[i], "v1/fleet/heartbeat", body, &st);
+	assert_int_equal(st, 200);
+	long long a = strtoll(field(o, "allowed_release"), NULL, 10);
+	json_object_put(o);
+	return a;
+}
+
+static void cli(const char *const *args)
+{
+	assert_int_equal(tu_cli(NULL, args), 0);
+}
+
+static void test_enroll(void **s)
+{
+	(void)s;
+	for (int i = 0; i < N; i++) {
+		buf out;
+		char body[1024];
+		long st;
+		buf_init(&out);
+		assert_int_equal(tu_cli(&out, (const char *const[]){"fleet", "enroll-token", "--data", dir,
+								    "--group", "libraries", NULL}), 0);
+		buf_addc(&out, '\0');
+		out.data[strcspn(out.data, "\n")] = '\0';
+		snprintf(body, sizeof(body), "{\"enroll_token\": \"%.100s\", \"kiosk_id\": \"%s\"}",
+			 out.data, ids[i]);
+		json_object *o = post(NULL, "v1/fleet/enroll", body, &st);
+		assert_int_equal(st, 201);
+		snprintf(tokens[i], sizeof(tokens[i]), "%s", field(o, "device_token"));
+		json_object_put(o);
+		/* the same token again: refused */
+		o = post(NULL, "v1/fleet/enroll", body, &st);
+		assert_int_equal(st, 401);
+		json_object_put(o);
+		buf_release(&out);
+	}
+	/* the credentials are the API's device tokens */
+	buf out;
+	buf_init(&out);
+	assert_int_equal(tu_http(port, tokens[0], "GET", "v1/topics", NULL, NULL, &out), 200);
+	buf_release(&out);
+	/* no rollout yet: keep what runs */
+	assert_int_equal(allowed(0, 1, NULL), 0);
+}
+
+static void test_staged_rollout(void **s)
+{
+	int in10 = 0, in50 = 0;
+	(void)s;
+	cli((const char *const[]){"fleet", "rollout", "--data", dir, "--version", "2", "--previous", "1",
+				  "--stages", "10,50,100", "--advance", "0.9", "--pause", "0.3", NULL});
+	/* stage 1: exactly the kiosks whose bucket is under 10 */
+	for (int i = 0; i < N; i++) {
+		long long a = allowed(i, 1, NULL);
+		int b = fl_bucket(ids[i]);
+		assert_int_equal(a, b < 10 ? 2 : 1);
+		in10 += b < 10;
+		in50 += b < 50;
+	}
+	printf("stage 10%%: %d of %d kiosks; stage 50%%: %d\n", in10, N, in50);
+	assert_true(in10 >= 2);
+	/* they install it and say so: the rollout moves to 50% */
+	for (int i = 0; i < N; i++)
+		if (fl_bucket(ids[i]) < 10)
+			allowed(i, 2, "{\"version\": 2, \"outcome\": \"succeeded\"}");
+	int got2 = 0;
+	for (int i = 0; i < N; i++)
+		got2 += allowed(i, fl_bucket(ids[i]) < 10 ? 2 : 1, NULL) == 2;
+	assert_int_equal(got2, in50);
+	/* in the second stage many roll back: the rollout pauses itself */
+	int bad = 0, newcomers = 0;
+	for (int i = 0; i < N; i++) {
+		int b = fl_bucket(ids[i]);
+		if (b >= 10 && b < 50 && bad < (in50 + 1) / 2) {
+			allowed(i, 1, "{\"version\": 2, \"outcome\": \"rolled_back\", \"reason\": \"health check failed\"}");
+			bad++;
+		}
+	}
+	for (int i = 0; i < N; i++) {
+		int b = fl_bucket(ids[i]);
+		long long have = b < 10 ? 2 : 1, a = allowed(i, have, NULL);
+		if (have == 2)
+			assert_int_equal(a, 2); /* those who have it keep it */
+		else
+			newcomers += a == 2;
+	}
+	assert_int_equal(newcomers, 0);
+	buf out;
+	buf_init(&out);
+	assert_int_equal(tu_cli(&out, (const char *const[]){"fleet", "status", "--data", dir, NULL}), 0);
+	buf_addc(&out, '\0');
+	assert_non_null(strstr(out.data, "\"paused\""));
+	assert_non_null(strstr(out.data, "rolled_back: health check failed"));
+	buf_release(&out);
+	/* IT staff fix it and resume; everyone may have it once all report success */
+	cli((const char *const[]){"fleet", "resume", "--data", dir, NULL});
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < N; i++)
+			if (allowed(i, 1, NULL) == 2)
+				allowed(i, 2, "{\"version\": 2, \"outcome\": \"succeeded\"}");
+	for (int i = 0; i < N; i++)
+		assert_int_equal(allowed(i, 2, NULL), 2);
+	buf_init(&out);
+	assert_int_equal(tu_cli(&out, (const char *const[]){"fleet", "status", "--data", dir, NULL}), 0);
+	buf_addc(&out, '\0');
+	assert_non_null(strstr(out.data, "\"done\""));
+	buf_release(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_enroll),
+		cmocka_unit_test(test_staged_rollout),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
