@@ -116,6 +116,7 @@ static int setup(void **s)
 	cfg.restart_cmd = "true";
 	cfg.health_cmd = health;
 	cfg.health_timeout_s = 1;
+	cfg.max_version = -1; /* no fleet */
 	return 0;
 }
 
@@ -263,6 +264,12 @@ static void test_window_and_idle(void **s)
 	stage(6, "ok\n");
 	publish(6, 7);
 	agent_cfg c = cfg;
+	/* the fleet has not let this kiosk have v6 yet */
+	c.max_version = 5;
+	assert_int_equal(agent_cycle(&c, &r), AGENT_NOTHING);
+	assert_non_null(strstr(r.reason, "rollout"));
+	assert_int_equal(agent_running(&c), 5);
+	c.max_version = 6;
 	c.now = noon;
 	c.window_start = 2 * 60; /* 02:00-05:00 */
 	c.window_end = 5 * 60;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "fleet.h"
@@ -189,11 +190,70 @@ static void test_staged_rollout(void **s)
 	buf_release(&out);
 }
 
+/* The real agent follows the fleet: nothing before a rollout lets it, then the
+ * release, and its report shows in the inventory. */
+static void test_agent_follows_rollout(void **s)
+{
+	char cmd[4096], tokfile[128], root[128], pub[128], opt[128];
+	buf out;
+	long st;
+	(void)s;
+	snprintf(pub, sizeof(pub), "%s/pub", dir);
+	snprintf(opt, sizeof(opt), "%s/opt", dir);
+	snprintf(root, sizeof(root), "%s/root.json", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; cd %s; mkdir -p k pub/chunks stage/bin; echo 'kiosk 3' > stage/bin/kiosk;"
+		 " for k in root rel ts; do %s keygen k/$k >/dev/null; done;"
+		 " %s root --root k/root.pub --release k/rel.pub --timestamp k/ts.pub --sign k/root > root.json;"
+		 " %s release --dir stage --version 3 --software-version 1.3.0 --hardware kx"
+		 " --chunks-dir pub/chunks --sign k/rel > pub/release.json;"
+		 " %s timestamp --release pub/release.json --version 1 --sign k/ts > pub/timestamp.json",
+		 dir, JK_RELEASE_BIN, JK_RELEASE_BIN, JK_RELEASE_BIN, JK_RELEASE_BIN);
+	assert_int_equal(system(cmd), 0);
+	/* enrolled like any kiosk */
+	buf_init(&out);
+	assert_int_equal(tu_cli(&out, (const char *const[]){"fleet", "enroll-token", "--data", dir, NULL}), 0);
+	buf_addc(&out, '\0');
+	out.data[strcspn(out.data, "\n")] = '\0';
+	char body[512];
+	snprintf(body, sizeof(body), "{\"enroll_token\": \"%.100s\", \"kiosk_id\": \"agent-kiosk\"}",
+		 out.data);
+	buf_release(&out);
+	json_object *o = post(NULL, "v1/fleet/enroll", body, &st);
+	assert_int_equal(st, 201);
+	snprintf(tokfile, sizeof(tokfile), "%s/device-token", dir);
+	FILE *f = fopen(tokfile, "w");
+	fprintf(f, "%s\n", field(o, "device_token"));
+	fclose(f);
+	json_object_put(o);
+	snprintf(cmd, sizeof(cmd),
+		 "%s --root-dir %s --url file://%s/ --hardware kx --trusted-root %s --restart true"
+		 " --health true --fleet http://127.0.0.1:%d/ --token-file %s --once > %s/agent.out 2>/dev/null",
+		 JK_AGENT_BIN, opt, pub, root, port, tokfile, dir);
+	/* the rollout of v2 above is finished; v3 has none yet: the agent waits */
+	assert_int_equal(system(cmd), 0);
+	char p[256];
+	snprintf(p, sizeof(p), "%s/opt/current", dir);
+	assert_int_not_equal(access(p, F_OK), 0);
+	cli((const char *const[]){"fleet", "rollout", "--data", dir, "--version", "3", "--previous", "2",
+				  "--stages", "100", NULL});
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(access(p, F_OK), 0);
+	/* one more heartbeat carries the report */
+	assert_int_equal(system(cmd), 0);
+	buf_init(&out);
+	assert_int_equal(tu_cli(&out, (const char *const[]){"fleet", "status", "--data", dir, NULL}), 0);
+	buf_addc(&out, '\0');
+	assert_non_null(strstr(out.data, "succeeded: release 3 is running and healthy"));
+	buf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_enroll),
 		cmocka_unit_test(test_staged_rollout),
+		cmocka_unit_test(test_agent_follows_rollout),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -631,6 +631,11 @@ static int cycle(const agent_cfg *c, agent_result *r)
 		buf_release(&b);
 		return say(r, AGENT_NOTHING, "up to date (%lld)", running);
 	}
+	if (c->max_version >= 0 && ts.release_version > c->max_version) {
+		buf_release(&b);
+		return say(r, AGENT_NOTHING, "release %lld waits for this kiosk's rollout stage",
+			   ts.release_version);
+	}
 	if (get_meta(c, "release.json", (size_t)ts.release_size, &b, &r->bytes) < 0) {
 		buf_release(&b);
 		return say(r, AGENT_FAILED, "release metadata unavailable or longer than declared");

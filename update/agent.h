@@ -40,6 +40,7 @@ typedef struct agent_cfg {
 	int window_start, window_end; /* maintenance window, minutes after local midnight;
 				       * equal = any time. May wrap midnight (22:00-05:00). */
 	time_t (*now)(void);	 /* the clock (tests); NULL: time() */
+	long long max_version;	 /* the fleet's allowed release (heartbeat); < 0: no fleet */
 } agent_cfg;
 
 enum agent_outcome {

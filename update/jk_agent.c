@@ -8,20 +8,101 @@
  *	    --hardware kiosk-x86_64 --trusted-root /usr/share/jk/root.json \
  *	    [--restart "systemctl restart jk-kiosk"] [--health CMD] \
  *	    [--health-timeout 60] [--interval 900] [--window 02:00-05:00] \
- *	    [--idle CMD] [--once]
+ *	    [--idle CMD] [--fleet URL --token-file FILE] [--once]
+ *
+ * With --fleet, every cycle starts with a heartbeat (version, uptime, free disk,
+ * the last attempt and its reason) and installs nothing newer than the release the
+ * fleet allows this kiosk now (staged rollouts); while the fleet cannot be reached
+ * the last answer holds.
  */
 #include <curl/curl.h>
+#include <json-c/json.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "agent.h"
+#include "buf.h"
+
+static const char *const outcome_names[] = {"failed", "nothing", "succeeded", "rolled_back",
+					    "deferred"};
+
+static size_t collect(char *p, size_t sz, size_t n, void *ud)
+{
+	buf *b = ud;
+	if (b->len + sz * n > 65536)
+		return 0;
+	buf_add(b, p, sz * n);
+	return sz * n;
+}
+
+/* Tells the fleet how this kiosk is and what the last attempt did; returns the
+ * release it may install, or -2 when the fleet did not answer. */
+static long long heartbeat(const char *fleet, const char *token, const agent_cfg *c,
+			   const agent_result *last)
+{
+	char url[2048], auth[256];
+	struct statvfs sv;
+	double up = 0;
+	FILE *f = fopen("/proc/uptime", "r");
+	if (f) {
+		if (fscanf(f, "%lf", &up) != 1)
+			up = 0;
+		fclose(f);
+	}
+	json_object *o = json_object_new_object(), *u;
+	json_object_object_add(o, "version", json_object_new_int64(agent_running(c)));
+	json_object_object_add(o, "uptime_s", json_object_new_int64((long long)up));
+	if (statvfs(c->root_dir, &sv) == 0)
+		json_object_object_add(o, "disk_free",
+				       json_object_new_int64((long long)sv.f_bavail * (long long)sv.f_frsize));
+	if (last && last->outcome == AGENT_FAILED)
+		json_object_object_add(o, "last_error", json_object_new_string(last->reason));
+	if (last && last->version && last->outcome != AGENT_NOTHING) {
+		u = json_object_new_object();
+		json_object_object_add(u, "version", json_object_new_int64(last->version));
+		json_object_object_add(u, "outcome",
+				       json_object_new_string(outcome_names[last->outcome + 1]));
+		json_object_object_add(u, "reason", json_object_new_string(last->reason));
+		json_object_object_add(o, "update", u);
+	}
+	CURL *h = curl_easy_init();
+	struct curl_slist *hd = NULL;
+	buf resp;
+	long status = 0, allowed = -2;
+	buf_init(&resp);
+	snprintf(url, sizeof(url), "%sv1/fleet/heartbeat", fleet);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+	hd = curl_slist_append(hd, auth);
+	hd = curl_slist_append(hd, "Content-Type: application/json");
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, json_object_to_json_string(o));
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	if (curl_easy_perform(h) == CURLE_OK &&
+	    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK && status == 200) {
+		buf_addc(&resp, '\0');
+		json_object *r = json_tokener_parse(resp.data), *v;
+		if (r && json_object_object_get_ex(r, "allowed_release", &v) &&
+		    json_object_is_type(v, json_type_int))
+			allowed = (long)json_object_get_int64(v);
+		json_object_put(r);
+	}
+	curl_slist_free_all(hd);
+	curl_easy_cleanup(h);
+	buf_wipe(&resp);
+	json_object_put(o);
+	return allowed;
+}
 
 static void print(const char *when, const agent_result *r)
 {
-	static const char *const names[] = {"failed", "nothing", "succeeded", "rolled_back",
-					    "deferred"};
+	const char *const *names = outcome_names;
 	printf("{\"at\":\"%s\",\"outcome\":\"%s\",\"version\":%lld,\"running\":%lld,\"bytes\":%lld,"
 	       "\"download_ms\":%.1f,\"reason\":\"",
 	       when, names[r->outcome + 1], r->version, r->running, r->bytes, r->download_ms);
@@ -32,14 +113,54 @@ static void print(const char *when, const agent_result *r)
 	fflush(stdout);
 }
 
+/* The last attempt survives the process (a --once run, a restart), so that the
+ * next heartbeat can report it. */
+static void save_last(const agent_cfg *c, const agent_result *r)
+{
+	char p[4096], tmp[4200];
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "version", json_object_new_int64(r->version));
+	json_object_object_add(o, "outcome", json_object_new_int(r->outcome));
+	json_object_object_add(o, "reason", json_object_new_string(r->reason));
+	snprintf(p, sizeof(p), "%s/state/last-attempt.json", c->root_dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", p);
+	FILE *f = fopen(tmp, "w");
+	if (f) {
+		fputs(json_object_to_json_string(o), f);
+		if (fclose(f) == 0)
+			rename(tmp, p);
+	}
+	json_object_put(o);
+}
+
+static void load_last(const agent_cfg *c, agent_result *r)
+{
+	char p[4096];
+	json_object *o, *v;
+	snprintf(p, sizeof(p), "%s/state/last-attempt.json", c->root_dir);
+	if (!(o = json_object_from_file(p)))
+		return;
+	if (json_object_object_get_ex(o, "version", &v))
+		r->version = json_object_get_int64(v);
+	if (json_object_object_get_ex(o, "outcome", &v))
+		r->outcome = json_object_get_int(v);
+	if (r->outcome < AGENT_FAILED || r->outcome > AGENT_DEFERRED)
+		r->outcome = AGENT_NOTHING;
+	if (json_object_object_get_ex(o, "reason", &v))
+		snprintf(r->reason, sizeof(r->reason), "%s", json_object_get_string(v));
+	json_object_put(o);
+}
+
 int main(int argc, char **argv)
 {
 	agent_cfg c = {0};
 	agent_result r;
-	const char *trusted = NULL;
+	const char *trusted = NULL, *fleet = NULL, *token_file = NULL;
+	char token[256] = "";
 	long long interval = 900, v;
 	int once = 0;
 	c.health_timeout_s = 60;
+	c.max_version = -1; /* without a fleet, whatever the publisher signs */
 	for (int i = 1; i < argc; i++) {
 		const char *f = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(f, "--once") == 0) {
@@ -69,6 +190,10 @@ int main(int argc, char **argv)
 			interval = v;
 		else if (strcmp(f, "--idle") == 0)
 			c.idle_cmd = val;
+		else if (strcmp(f, "--fleet") == 0)
+			fleet = val;
+		else if (strcmp(f, "--token-file") == 0)
+			token_file = val;
 		else if (strcmp(f, "--window") == 0) {
 			int h1, m1, h2, m2;
 			if (sscanf(val, "%d:%d-%d:%d", &h1, &m1, &h2, &m2) != 4 || h1 < 0 || h1 > 23 ||
@@ -90,6 +215,18 @@ int main(int argc, char **argv)
 	}
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return 1;
+	if (fleet) {
+		FILE *tf = token_file ? fopen(token_file, "r") : NULL;
+		if (!tf || !fgets(token, sizeof(token), tf)) {
+			fprintf(stderr, "jk-agent: --fleet needs a readable --token-file\n");
+			if (tf)
+				fclose(tf);
+			return 2;
+		}
+		fclose(tf);
+		token[strcspn(token, "\r\n")] = '\0';
+		c.max_version = 0; /* nothing until the fleet says */
+	}
 	if (agent_recover(&c, trusted, &r) < 0) {
 		print("recover", &r);
 		return 1;
@@ -97,8 +234,22 @@ int main(int argc, char **argv)
 	if (r.version)
 		print("recover", &r);
 	long long backoff = interval;
+	agent_result last = r;
+	if (!r.version) {
+		memset(&last, 0, sizeof(last));
+		load_last(&c, &last);
+	}
 	for (;;) {
+		if (fleet) {
+			long long a = heartbeat(fleet, token, &c, &last);
+			if (a >= 0)
+				c.max_version = a; /* unreachable: keep the last answer */
+		}
 		agent_cycle(&c, &r);
+		if (r.outcome != AGENT_NOTHING) {
+			last = r;
+			save_last(&c, &r);
+		}
 		print("cycle", &r);
 		if (once)
 			return r.outcome == AGENT_FAILED ? 1 : 0;

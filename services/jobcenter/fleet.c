@@ -328,8 +328,14 @@ int fl_heartbeat(sqlite3 *db, const char *kiosk, const char *body, size_t len, t
 		for (size_t i = 0; outcome && i < sizeof(ok) / sizeof(*ok); i++)
 			known |= strcmp(outcome, ok[i]) == 0;
 		if (known && v > 0 &&
-		    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO fleet_attempts VALUES(?, ?, ?, ?, ?,"
-					   " (SELECT coalesce(max(seq), 0) + 1 FROM fleet_attempts))",
+		    /* a kiosk repeats its last report in every heartbeat: only a change
+		     * of outcome is news (and counts again after a resume) */
+		    sqlite3_prepare_v2(db, "INSERT INTO fleet_attempts VALUES(?, ?, ?, ?, ?,"
+					   " (SELECT coalesce(max(seq), 0) + 1 FROM fleet_attempts))"
+					   " ON CONFLICT(kiosk_id, version) DO UPDATE SET"
+					   " outcome = excluded.outcome, reason = excluded.reason,"
+					   " at = excluded.at, seq = excluded.seq"
+					   " WHERE fleet_attempts.outcome != excluded.outcome",
 				       -1, &st, NULL) == SQLITE_OK) {
 			sqlite3_bind_text(st, 1, kiosk, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, 2, v);
