@@ -524,12 +524,6 @@ static int cand_cmp(const void *x, const void *y)
 	return cand_before(a, b) ? -1 : cand_before(b, a) ? 1 : 0;
 }
 
-static int cmp_ll(const void *x, const void *y)
-{
-	long long a = *(const long long *)x, b = *(const long long *)y;
-	return a < b ? -1 : a > b;
-}
-
 /* Sift down in a heap whose root is the candidate that comes last in page order. */
 static void heap_down(struct cand *h, long long n, long long i)
 {
@@ -549,59 +543,33 @@ static void heap_down(struct cand *h, long long n, long long i)
 }
 
 /*
- * Sorting by relevance in one pass: the title tier is a set of rowids from one
- * FTS query, and one walk over the matches counts them and keeps the first `keep`
- * in a bounded heap. (As SQL, "ORDER BY rowid NOT IN (subquery)" built an
- * ephemeral index and walked every match twice: 55 ms for a one-syllable query
- * matching 72% of 100k listings; this is a third of that.) Returns 0 with *total
- * and the page's rowids in ids (*got of them), or an SQLite error code.
+ * Sorting by relevance in one pass: one walk over the matches returns each with
+ * its title tier (jk_tier, an FTS5 auxiliary function: does every query word
+ * match in the title?), counts them and keeps the first `keep` in a bounded heap.
+ * (As SQL, "ORDER BY rowid NOT IN (subquery on title : ...)" built an ephemeral
+ * index and walked every match twice: 55 ms for a one-syllable query matching 72%
+ * of 100k listings.) Returns SQLITE_OK with *total and the page's rowids in ids
+ * (*got of them), or an SQLite error code.
  */
 static int relevance_page(sqlite3 *db, const struct sbind *b, const char *sql_rows,
-			  const char *title_expr, long long offset, int per_page,
-			  long long *total, long long *ids, long long *got)
+			  long long offset, int per_page, long long *total, long long *ids,
+			  long long *got)
 {
 	sqlite3_stmt *st = NULL;
-	long long *titles = NULL, nt = 0, cap = 0, keep = offset + per_page, n = 0;
+	long long keep = offset + per_page, n = 0;
 	struct cand *heap = NULL;
 	int rc;
 
 	*total = *got = 0;
-	if ((rc = sqlite3_prepare_v2(db, "SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?", -1, &st,
-				     NULL)) != SQLITE_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, title_expr, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (nt == cap) {
-			cap = cap ? cap * 2 : 1024;
-			titles = xrealloc(titles, (size_t)cap * sizeof(*titles));
-		}
-		titles[nt++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc != SQLITE_DONE)
-		goto out;
-	if (nt > 1) /* FTS gives them in order already */
-		qsort(titles, (size_t)nt, sizeof(*titles), cmp_ll);
-
 	if ((rc = sqlite3_prepare_v2(db, sql_rows, -1, &st, NULL)) != SQLITE_OK)
-		goto out;
+		return rc;
 	sb_apply(b, st);
 	heap = xcalloc((size_t)keep + 1, sizeof(*heap));
-	long long ti = 0, prev = -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct cand c;
 		c.rowid = sqlite3_column_int64(st, 0);
 		c.posted = sqlite3_column_int(st, 1);
-		if (c.rowid > prev) {
-			/* the FTS index hands rowids out in order: walk both lists together */
-			while (ti < nt && titles[ti] < c.rowid)
-				ti++;
-			c.tier = ti < nt && titles[ti] == c.rowid ? 0 : 1;
-		} else {
-			c.tier = nt && bsearch(&c.rowid, titles, (size_t)nt, sizeof(*titles), cmp_ll) ? 0 : 1;
-		}
-		prev = c.rowid;
+		c.tier = sqlite3_column_int(st, 2);
 		(*total)++;
 		if (n < keep) {
 			/* sift up */
@@ -627,7 +595,6 @@ static int relevance_page(sqlite3 *db, const struct sbind *b, const char *sql_ro
 		ids[(*got)++] = heap[i].rowid;
 out:
 	sqlite3_finalize(st);
-	free(titles);
 	free(heap);
 	return rc;
 }
@@ -741,12 +708,11 @@ int jobdb_search(sqlite3 *db, const jobq *q, int today, jobdb_page *out, char *e
 	offset = (long long)(q->page - 1) * q->per_page;
 	if (sort == JOBQ_SORT_RELEVANCE) {
 		long long got = 0;
-		buf_printf(&title_match, "title : (%s)", match.data);
-		buf_printf(&sql, "SELECT x.rowid, x.posted_day%s WHERE 1", from);
+		buf_adds(&sql, "SELECT x.rowid, x.posted_day, jk_tier(jobs_fts) FROM jobs_fts"
+			       " JOIN job_facets x ON x.rowid = jobs_fts.rowid WHERE 1");
 		buf_add(&sql, where.data, where.len);
 		ids = xcalloc((size_t)q->per_page, sizeof(long long));
-		rc = relevance_page(db, &b, sql.data, title_match.data, offset, q->per_page,
-				    &out->total, ids, &got);
+		rc = relevance_page(db, &b, sql.data, offset, q->per_page, &out->total, ids, &got);
 		if (rc != SQLITE_OK)
 			goto dberr;
 		if ((rc = sqlite3_prepare_v2(db, "SELECT " SUMMARY_COLS " FROM jobs j WHERE j.rowid = ?",

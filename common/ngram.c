@@ -160,6 +160,26 @@ static int ng_tokenize(Fts5Tokenizer *t, void *pctx, int flags, const char *text
 	return ngram_tokenize(text, (size_t)n, fts_emit, &c);
 }
 
+/* jk_tier(jobs_fts): 0 when every phrase of the query matches in the first column
+ * (the title), else 1. A phrase's instances come in (column, offset) order, so its
+ * first instance tells. */
+static void ng_tier(const Fts5ExtensionApi *x, Fts5Context *f, sqlite3_context *ctx, int nv,
+		    sqlite3_value **v)
+{
+	int n = x->xPhraseCount(f);
+	(void)nv;
+	(void)v;
+	for (int p = 0; p < n; p++) {
+		Fts5PhraseIter it;
+		int col = -1, off = -1;
+		if (x->xPhraseFirst(f, p, &it, &col, &off) != SQLITE_OK || col != 0) {
+			sqlite3_result_int(ctx, 1);
+			return;
+		}
+	}
+	sqlite3_result_int(ctx, 0);
+}
+
 int ngram_register(sqlite3 *db)
 {
 	fts5_api *api = NULL;
@@ -173,7 +193,9 @@ int ngram_register(sqlite3 *db)
 	sqlite3_finalize(st);
 	if (!api || api->iVersion < 2)
 		return -1;
-	return api->xCreateTokenizer(api, NGRAM_TOKENIZER, NULL, &tok, NULL) == SQLITE_OK ? 0 : -1;
+	if (api->xCreateTokenizer(api, NGRAM_TOKENIZER, NULL, &tok, NULL) != SQLITE_OK)
+		return -1;
+	return api->xCreateFunction(api, "jk_tier", NULL, ng_tier, NULL) == SQLITE_OK ? 0 : -1;
 }
 
 /* ---- queries ---- */

@@ -47,8 +47,9 @@ typedef int (*ngram_emit_fn)(void *ctx, const char *tok, size_t len, size_t star
  * Returns the emit function's non-zero value if it stopped early, else 0. */
 int ngram_tokenize(const char *text, size_t n, ngram_emit_fn emit, void *ctx);
 
-/* Registers the tokenizer with an open connection. Returns 0, or -1 when the SQLite
- * library lacks FTS5. */
+/* Registers the tokenizer, and the auxiliary function jk_tier(table): 0 when every
+ * query word matched in the first column (the title), else 1, with an open
+ * connection. Returns 0, or -1 when the SQLite library lacks FTS5. */
 int ngram_register(sqlite3 *db) WUR;
 
 /* Builds the FTS5 MATCH expression for a user's query into out (reset first).
