@@ -1,4 +1,5 @@
 #include "console.h"
+#include "fleet.h"
 
 #include <string.h>
 #include <time.h>
@@ -162,6 +163,7 @@ static const struct nav navs[] = {
 	{"/console/followups", "연락할 요청 <span lang=\"en\">Follow-ups</span>", "followups", 0},
 	{"/console/export", "내보내기 <span lang=\"en\">Export</span>", "export", 0},
 	{"/console/users", "계정 관리 <span lang=\"en\">Accounts</span>", "users", 1},
+	{"/console/fleet", "키오스크 관리 <span lang=\"en\">Fleet</span>", "fleet", 1},
 	{"/console/account", "내 계정 <span lang=\"en\">My account</span>", "account", 0},
 };
 
@@ -1222,6 +1224,108 @@ static void users_page(struct cx *c, const char *error)
 	json_object_put(topics);
 }
 
+/* ---- the fleet (IT staff): devices, rollout, recent errors ---- */
+
+static void fleet_page(struct cx *c, const char *error)
+{
+	json_object *o, *devs, *ro = NULL;
+	char err[256];
+	if (fl_status_json(c->req->db, &o, err, sizeof(err)) < 0)
+		return db_fail(c, "fleet", err);
+	json_object_object_get_ex(o, "devices", &devs);
+	json_object_object_get_ex(o, "rollout", &ro);
+	page_begin(c, "키오스크 관리", "fleet");
+	if (error)
+		notice(c, "error", error);
+	ok_notice(c);
+	if (ro) {
+		html_printf(c->o,
+			    "<section class=\"card\" aria-labelledby=\"ro\"><h2 id=\"ro\">배포 "
+			    "<span lang=\"en\">Rollout</span> #%lld</h2><dl><dt>릴리스</dt><dd>%lld</dd>"
+			    "<dt>단계</dt><dd>%d%%</dd><dt>상태</dt><dd><span class=\"badge %s\">%s</span>"
+			    "</dd></dl><div class=\"actions\">",
+			    (long long)sch_int(ro, "id"), (long long)sch_int(ro, "version"),
+			    sch_int(ro, "stage_percent"), sch_str(ro, "state"), sch_str(ro, "state"));
+		static const char *const acts[][2] = {{"pause", "일시 중지"}, {"resume", "재개"},
+						      {"rollback", "배포 취소"}};
+		for (int i = 0; i < 3; i++) {
+			buf_adds(c->o, "<form method=\"post\" action=\"/console/fleet\">");
+			csrf_input(c);
+			html_printf(c->o, "<input type=\"hidden\" name=\"action\" value=\"%s\">"
+					  "<button type=\"submit\"%s>%s</button></form>",
+				    acts[i][0], i == 2 ? " class=\"danger\"" : "", acts[i][1]);
+		}
+		buf_adds(c->o, "</div></section>");
+	} else {
+		buf_adds(c->o, "<p>진행 중인 배포가 없습니다. (No rollout.) <code>jobcenter fleet rollout</code>"
+			       "으로 시작합니다.</p>");
+	}
+	buf_adds(c->o, "<table><caption>키오스크 <span lang=\"en\">Kiosks</span></caption><thead><tr>"
+		       "<th scope=\"col\">ID</th><th scope=\"col\">그룹</th><th scope=\"col\">릴리스</th>"
+		       "<th scope=\"col\">마지막 연락</th><th scope=\"col\">최근 업데이트</th>"
+		       "<th scope=\"col\">최근 오류</th></tr></thead><tbody>");
+	time_t now = time(NULL);
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i), *v;
+		long long seen = 0;
+		char ago[48];
+		if (json_object_object_get_ex(d, "last_seen", &v))
+			seen = json_object_get_int64(v);
+		long long mins = seen ? (long long)(now - seen) / 60 : -1;
+		if (mins < 0)
+			snprintf(ago, sizeof(ago), "없음");
+		else if (mins < 60)
+			snprintf(ago, sizeof(ago), "%lld분 전", mins);
+		else
+			snprintf(ago, sizeof(ago), "%lld시간 전", mins / 60);
+		html_printf(c->o, "<tr%s><td>%s</td><td>%s</td><td>%lld</td><td>%s</td><td>%s</td>"
+				  "<td>%s</td></tr>",
+			    mins > 60 || mins < 0 ? " class=\"st-cancelled\"" : "", sch_str(d, "kiosk_id"),
+			    sch_str(d, "group"), (long long)sch_int(d, "version"), ago,
+			    sch_str(d, "last_attempt"), sch_str(d, "last_error"));
+	}
+	if (json_object_array_length(devs) == 0)
+		buf_adds(c->o, "<tr><td colspan=\"6\">등록된 키오스크가 없습니다.</td></tr>");
+	buf_adds(c->o, "</tbody></table>");
+	page_end(c);
+	json_object_put(o);
+}
+
+static void h_fleet(void *a, srv_req *req, srv_resp *resp)
+{
+	struct cx c;
+	if (begin(&c, a, req, resp) == 0 && need_login(&c)) {
+		if (!is_admin(&c))
+			fail_page(&c, 403, "관리자만 볼 수 있습니다. (Admins only.)");
+		else
+			fleet_page(&c, NULL);
+	}
+	end(&c);
+}
+
+static void h_fleet_post(void *a, srv_req *req, srv_resp *resp)
+{
+	struct cx c;
+	char err[256];
+	if (begin(&c, a, req, resp) < 0 || !need_post(&c))
+		goto out;
+	if (!is_admin(&c)) {
+		fail_page(&c, 403, "관리자만 할 수 있습니다. (Admins only.)");
+		goto out;
+	}
+	const char *action = field(&c, "action");
+	if (!action || fl_rollout_control(req->db, action, err, sizeof(err)) < 0) {
+		resp->status = 422;
+		fleet_page(&c, action ? err : "알 수 없는 동작입니다. (Unknown action.)");
+		resp->status = 422;
+		goto out;
+	}
+	log_info("console_fleet", "action=%s by=%lld", action, c.u.id);
+	redirect(&c, "/console/fleet?ok=saved");
+out:
+	end(&c);
+}
+
 static void h_users(void *a, srv_req *req, srv_resp *resp)
 {
 	struct cx c;
@@ -1447,7 +1551,8 @@ static const char css[] =
 	".ok{border-left:6px solid var(--ok);background:#e9f5ec;padding:10px 14px}"
 	".warn{border-left:6px solid var(--warn);background:#fff4e0;padding:10px 14px}"
 	".code{font-size:1.6em;font-weight:700;letter-spacing:.1em}"
-	"dl.card{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px}dl dt{font-weight:700}"
+	"dl.card,section.card dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px}"
+	"dl dt{font-weight:700}"
 	"dl dd{margin:0}"
 	".pager{display:flex;gap:16px;align-items:center}.pager a{padding:10px 0;min-height:44px}"
 	".week{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:12px}"
@@ -1491,6 +1596,8 @@ static const srv_route routes[] = {
 	{"GET", "/console/users", 0, h_users},
 	{"POST", "/console/users", 0, h_users_post},
 	{"GET", "/console/account", 0, h_account},
+	{"GET", "/console/fleet", 0, h_fleet},
+	{"POST", "/console/fleet", 0, h_fleet_post},
 	{"POST", "/console/account", 0, h_account_post},
 };
 

@@ -236,6 +236,14 @@ try {
   await form.getByRole('button', { name: '만들기' }).click();
   await page.getByRole('status').filter({ hasText: '계정을 만들었습니다' }).waitFor();
   await page.getByRole('cell', { name: 'park.new', exact: true }).waitFor();
+  log('the admin sees the fleet and pauses the rollout');
+  await page.getByRole('link', { name: /키오스크 관리/ }).click();
+  await page.getByRole('cell', { name: 'lib-seo-01' }).waitFor();
+  await page.getByRole('cell', { name: 'timestamp unavailable' }).waitFor();
+  await axeScan(page, 'fleet');
+  await page.getByRole('button', { name: '일시 중지' }).click();
+  await page.getByRole('status').filter({ hasText: '저장했습니다' }).waitFor();
+  await page.locator('.badge.paused').waitFor();
   await logout(page);
   await login(page, 'park.new', 'spring-2026-pw');
   await page.waitForURL(/\/console\/schedule/);

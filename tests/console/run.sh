@@ -49,6 +49,16 @@ for i in $(seq 100); do
 done
 [ -n "$port" ] || { echo "console test: the service did not start"; cat "$dir/stderr"; exit 1; }
 
+# a kiosk in the fleet and a rollout, for the IT staff's page
+et=$("$jc" fleet enroll-token --data "$dir" --group libraries)
+ktok=$(curl -sf -X POST -H 'Content-Type: application/json' \
+	-d "{\"enroll_token\": \"$et\", \"kiosk_id\": \"lib-seo-01\"}" \
+	"http://127.0.0.1:$port/v1/fleet/enroll" | sed 's/.*"device_token":"\([^"]*\)".*/\1/')
+curl -sf -X POST -H "Authorization: Bearer $ktok" -H 'Content-Type: application/json' \
+	-d '{"version": 6, "uptime_s": 3600, "last_error": "timestamp unavailable"}' \
+	"http://127.0.0.1:$port/v1/fleet/heartbeat" >/dev/null
+"$jc" fleet rollout --data "$dir" --version 7 --previous 6 --stages 5,25,100 >/dev/null
+
 rc=0
 BASE="http://127.0.0.1:$port" TOKEN="$token" OUT="$out" CHROMIUM="$chromium" \
 	CLOGIN=kim CPASS=counsel-pass-01 ALOGIN=admin APASS=admin-pass-0001 \
