@@ -14,7 +14,11 @@
 #include <cmocka.h>
 
 #include <curl/curl.h>
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sodium.h>
@@ -387,6 +391,114 @@ static void test_kill9_anywhere(void **s)
 	printf("kill -9: 30 rounds, %d killed after the switch\n", ended_new);
 }
 
+/* ---- a small HTTP server over the publishing folder that can drip ---- */
+
+static int lfd, drip, srv_port;
+static char last_range[64];
+static pthread_t srv_th;
+
+static void *serve(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		int c = accept(lfd, NULL, NULL);
+		char req[4096], path[1024], file[2048];
+		size_t n = 0;
+		ssize_t r;
+		if (c < 0)
+			return NULL;
+		while (n < sizeof(req) - 1 && (r = read(c, req + n, sizeof(req) - 1 - n)) > 0) {
+			n += (size_t)r;
+			req[n] = '\0';
+			if (strstr(req, "\r\n\r\n"))
+				break;
+		}
+		req[n] = '\0';
+		if (sscanf(req, "GET /%1000s ", path) != 1) {
+			close(c);
+			continue;
+		}
+		snprintf(file, sizeof(file), "%s/%s", pub, path);
+		FILE *f = fopen(file, "rb");
+		if (!f) {
+			const char *nf = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+			if (send(c, nf, strlen(nf), MSG_NOSIGNAL) < 0) {
+			}
+			close(c);
+			continue;
+		}
+		fseek(f, 0, SEEK_END);
+		long size = ftell(f), from = 0;
+		const char *rg = strcasestr(req, "\r\nRange: bytes=");
+		if (rg) {
+			from = strtol(rg + 15, NULL, 10);
+			snprintf(last_range, sizeof(last_range), "%.*s", (int)strcspn(rg + 2, "\r\n"), rg + 2);
+		}
+		fseek(f, from, SEEK_SET);
+		char h[256];
+		int hl = rg ? snprintf(h, sizeof(h), "HTTP/1.1 206 Partial Content\r\nContent-Length: %ld\r\n"
+					      "Content-Range: bytes %ld-%ld/%ld\r\nConnection: close\r\n\r\n",
+				       size - from, from, size - 1, size)
+			    : snprintf(h, sizeof(h), "HTTP/1.1 200 OK\r\nContent-Length: %ld\r\n"
+						 "Connection: close\r\n\r\n", size);
+		int dripping = drip && strncmp(path, "chunks/", 7) == 0;
+		if (send(c, h, (size_t)hl, MSG_NOSIGNAL) == hl) {
+			char b[65536];
+			size_t k;
+			while ((k = fread(b, 1, dripping ? 16 : sizeof(b), f)) > 0) {
+				if (send(c, b, k, MSG_NOSIGNAL) != (ssize_t)k)
+					break;
+				if (dripping)
+					usleep(200 * 1000); /* 80 bytes a second */
+			}
+		}
+		fclose(f);
+		close(c);
+	}
+}
+
+/* Slow retrieval: a server that drips chunks is cut off by the low-speed limit
+ * (the cycle fails with a reason and changes nothing), and the next cycle resumes
+ * from the bytes that had arrived. */
+static void test_slow_retrieval(void **s)
+{
+	struct sockaddr_in sa = {0};
+	socklen_t sl = sizeof(sa);
+	agent_result r;
+	char u[128];
+	(void)s;
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 16), 0);
+	getsockname(lfd, (struct sockaddr *)&sa, &sl);
+	srv_port = ntohs(sa.sin_port);
+	pthread_create(&srv_th, NULL, serve, NULL);
+	stage(7, "ok\n");
+	publish(7, 8);
+	agent_cfg c = cfg;
+	snprintf(u, sizeof(u), "http://127.0.0.1:%d/", srv_port);
+	c.base_url = u;
+	c.low_speed_bps = 1024;
+	c.low_speed_s = 2;
+	drip = 1;
+	double t0 = util_now_ms();
+	assert_int_equal(agent_cycle(&c, &r), AGENT_FAILED);
+	assert_true(util_now_ms() - t0 < 15000); /* cut, not waited out */
+	assert_non_null(strstr(r.reason, "kept"));
+	assert_int_equal(agent_running(&c), 6);
+	drip = 0;
+	last_range[0] = '\0';
+	assert_int_equal(agent_cycle(&c, &r), AGENT_SUCCEEDED);
+	assert_int_equal(agent_running(&c), 7);
+	assert_non_null(strstr(last_range, "bytes=")); /* resumed, not started over */
+	assert_true(strtol(strchr(last_range, '=') + 1, NULL, 10) > 0);
+	shutdown(lfd, SHUT_RDWR);
+	close(lfd);
+	pthread_join(srv_th, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -395,7 +507,8 @@ int main(void)
 		cmocka_unit_test(test_refusals_change_nothing),
 		cmocka_unit_test(test_resume_chunk),
 		cmocka_unit_test(test_kill9_anywhere),
-		cmocka_unit_test(test_window_and_idle), /* last: it publishes v6 */
+		cmocka_unit_test(test_window_and_idle), /* publishes v6 */
+		cmocka_unit_test(test_slow_retrieval),	 /* publishes v7 */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -173,7 +173,7 @@ static CURLcode get(const agent_cfg *c, const char *rel, struct sink *s, uint64_
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, c->low_speed_bps > 0 ? c->low_speed_bps : 1024L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 30L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, c->low_speed_s > 0 ? (long)c->low_speed_s : 30L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https,file");
 	if (from)
 		curl_easy_setopt(h, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)from);
