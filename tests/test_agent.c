@@ -494,6 +494,15 @@ static void test_slow_retrieval(void **s)
 	assert_int_equal(agent_running(&c), 7);
 	assert_non_null(strstr(last_range, "bytes=")); /* resumed, not started over */
 	assert_true(strtol(strchr(last_range, '=') + 1, NULL, 10) > 0);
+	/* the bandwidth cap holds: 1 MiB at 2 MiB/s takes about half a second */
+	stage(8, "ok\n");
+	publish(8, 9);
+	c.max_bps = 2 << 20;
+	t0 = util_now_ms();
+	assert_int_equal(agent_cycle(&c, &r), AGENT_SUCCEEDED);
+	double ms = util_now_ms() - t0;
+	printf("capped download: %lld bytes in %.0f ms\n", r.bytes, ms);
+	assert_true(r.download_ms >= 1000.0 * (double)r.bytes / (double)c.max_bps * 0.8);
 	shutdown(lfd, SHUT_RDWR);
 	close(lfd);
 	pthread_join(srv_th, NULL);

@@ -133,6 +133,25 @@ struct sink {
 	tuf_check *chk; /* hashes what is written, as it arrives (NULL: none) */
 };
 
+/* The bandwidth cap, over a whole cycle (libcurl's own limit lets a 1 MiB chunk
+ * through in one burst): the write callback sleeps when ahead of the allowance.
+ * A library's shared line is not ours alone. */
+static long long cap_bps;
+static double cap_t0;
+static uint64_t cap_bytes;
+
+static void cap_wait(size_t len)
+{
+	if (cap_bps <= 0)
+		return;
+	if (!cap_t0)
+		cap_t0 = util_now_ms();
+	cap_bytes += len;
+	double due = (double)cap_bytes * 1000.0 / (double)cap_bps, ahead = due - (util_now_ms() - cap_t0);
+	if (ahead > 1)
+		usleep((useconds_t)(ahead * 1000));
+}
+
 static size_t on_data(char *p, size_t sz, size_t n, void *ud)
 {
 	struct sink *s = ud;
@@ -147,6 +166,7 @@ static size_t on_data(char *p, size_t sz, size_t n, void *ud)
 		return 0;
 	if (s->chk && tuf_check_feed(s->chk, p, len) != TUF_OK)
 		return 0;
+	cap_wait(len);
 	s->got += len;
 	return len;
 }
@@ -556,6 +576,9 @@ static int cycle(const agent_cfg *c, agent_result *r);
 
 int agent_cycle(const agent_cfg *c, agent_result *r)
 {
+	cap_bps = c->max_bps;
+	cap_t0 = 0;
+	cap_bytes = 0;
 	int rc = cycle(c, r);
 	curl_easy_cleanup(handle);
 	handle = NULL;

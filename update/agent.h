@@ -37,6 +37,7 @@ typedef struct agent_cfg {
 	int health_timeout_s;	 /* how long health_cmd may keep failing */
 	long low_speed_bps;	 /* a download slower than this (default 1024) ... */
 	int low_speed_s;	 /* ... for this long (default 30 s) is cut and resumed later */
+	long long max_bps;	 /* bandwidth cap in bytes per second (0: none) */
 	const char *idle_cmd;	 /* exit 0 = nobody is using the kiosk (NULL: always idle) */
 	int window_start, window_end; /* maintenance window, minutes after local midnight;
 				       * equal = any time. May wrap midnight (22:00-05:00). */

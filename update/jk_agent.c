@@ -8,7 +8,7 @@
  *	    --hardware kiosk-x86_64 --trusted-root /usr/share/jk/root.json \
  *	    [--restart "systemctl restart jk-kiosk"] [--health CMD] \
  *	    [--health-timeout 60] [--interval 900] [--window 02:00-05:00] \
- *	    [--idle CMD] [--fleet URL --token-file FILE] [--once]
+ *	    [--idle CMD] [--fleet URL --token-file FILE] [--bandwidth BYTES_PER_S] [--once]
  *
  * With --fleet, every cycle starts with a heartbeat (version, uptime, free disk,
  * the last attempt and its reason) and installs nothing newer than the release the
@@ -192,6 +192,8 @@ int main(int argc, char **argv)
 			c.idle_cmd = val;
 		else if (strcmp(f, "--fleet") == 0)
 			fleet = val;
+		else if (strcmp(f, "--bandwidth") == 0 && util_parse_long(val, 1024, 1LL << 40, &v) == 0)
+			c.max_bps = v;
 		else if (strcmp(f, "--token-file") == 0)
 			token_file = val;
 		else if (strcmp(f, "--window") == 0) {
