@@ -503,6 +503,21 @@ static void test_slow_retrieval(void **s)
 	double ms = util_now_ms() - t0;
 	printf("capped download: %lld bytes in %.0f ms\n", r.bytes, ms);
 	assert_true(r.download_ms >= 1000.0 * (double)r.bytes / (double)c.max_bps * 0.8);
+	c.max_bps = 0;
+	/* content only (a new video, the software the same): outside the window too */
+	sh("rm -rf %s/stage9 && cp -a %s/stage8 %s/stage9 && printf 'new video' > %s/stage9/media/intro.mp4",
+	   dir, dir, dir, dir);
+	publish(9, 10);
+	c.now = noon;
+	c.window_start = 2 * 60;
+	c.window_end = 5 * 60;
+	assert_int_equal(agent_cycle(&c, &r), AGENT_SUCCEEDED);
+	assert_int_equal(agent_running(&c), 9);
+	/* software again: the window holds */
+	stage(10, "ok\n");
+	publish(10, 11);
+	assert_int_equal(agent_cycle(&c, &r), AGENT_DEFERRED);
+	assert_int_equal(agent_running(&c), 9);
 	shutdown(lfd, SHUT_RDWR);
 	close(lfd);
 	pthread_join(srv_th, NULL);

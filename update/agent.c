@@ -421,6 +421,65 @@ static int healthy(const agent_cfg *c)
 	return 0;
 }
 
+/* ---- content-only releases ---- */
+
+static int is_content(const char *path)
+{
+	return strncmp(path, "media/", 6) == 0 || strncmp(path, "content/", 8) == 0;
+}
+
+/* 1 when a file under dir/rel (of the running release) is software the new
+ * release does not carry. */
+static int software_removed(const char *dir, const char *rel_path, const tuf_release *rel)
+{
+	char p[4096];
+	DIR *d;
+	struct dirent *e;
+	int found = 0;
+	snprintf(p, sizeof(p), "%s%s%s", dir, rel_path[0] ? "/" : "", rel_path);
+	if (!(d = opendir(p)))
+		return 0;
+	while (!found && (e = readdir(d))) {
+		char sub[2048], full[8192];
+		struct stat st;
+		if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+			continue;
+		snprintf(sub, sizeof(sub), "%s%s%s", rel_path, rel_path[0] ? "/" : "", e->d_name);
+		snprintf(full, sizeof(full), "%s/%s", dir, sub);
+		if (lstat(full, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			found = software_removed(dir, sub, rel);
+			continue;
+		}
+		if (is_content(sub))
+			continue;
+		int kept = 0;
+		for (int i = 0; i < rel->nfiles && !kept; i++)
+			kept = strcmp(rel->files[i].path, sub) == 0;
+		found = !kept;
+	}
+	closedir(d);
+	return found;
+}
+
+/* 1 when the release changes nothing but content (media/, content/) compared with
+ * the running one: such an update may apply at any idle moment. */
+static int content_only(const agent_cfg *c, const tuf_release *rel, long long running)
+{
+	char dir[4096];
+	if (!running)
+		return 0;
+	path(c, dir, sizeof(dir), "releases/%lld", running);
+	for (int i = 0; i < rel->nfiles; i++) {
+		char old[8192];
+		snprintf(old, sizeof(old), "%s/%s", dir, rel->files[i].path);
+		if (!is_content(rel->files[i].path) && !same_file(old, &rel->files[i]))
+			return 0;
+	}
+	return !software_removed(dir, "", rel);
+}
+
 /* ---- attempts ---- */
 
 static int write_attempt(const agent_cfg *c, long long version, long long previous,
@@ -703,7 +762,8 @@ static int cycle(const agent_cfg *c, agent_result *r)
 		struct tm lt;
 		localtime_r(&t, &lt);
 		int m = lt.tm_hour * 60 + lt.tm_min, ws = c->window_start, we = c->window_end;
-		int inside = ws == we || (ws < we ? m >= ws && m < we : m >= ws || m < we);
+		int inside = ws == we || (ws < we ? m >= ws && m < we : m >= ws || m < we) ||
+			     content_only(c, &rel, running);
 		if (!inside || (c->idle_cmd && run(c->idle_cmd) != 0)) {
 			tuf_release_free(&rel);
 			return say(r, AGENT_DEFERRED, "release %lld downloaded; waiting for %s",

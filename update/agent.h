@@ -12,7 +12,9 @@
  * the `current` symlink atomically; restart the kiosk; wait for its health check;
  * on success advance the release counter, otherwise switch back, restart the old
  * release and remember the version as bad. Downloads happen any time; installing
- * waits for the maintenance window and for nobody using the kiosk (deferred). Every attempt ends as "succeeded",
+ * waits for the maintenance window and for nobody using the kiosk (deferred). A
+ * release that changes only content (media/, content/) needs no window, only an
+ * idle kiosk. Every attempt ends as "succeeded",
  * "rolled_back" or "failed" with a reason.
  *
  * Layout under root_dir: releases/<version>/, current -> releases/<version>,
