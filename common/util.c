@@ -2,7 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sodium.h>
+#include "sha256.h"
 #include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -123,16 +123,16 @@ int util_mkdir_p(const char *dir, unsigned mode)
 
 int util_sha256_file(const char *path, char *hex, long long *size)
 {
-	crypto_hash_sha256_state s;
-	unsigned char b[1 << 16], h[32];
+	sha256_ctx s;
+	unsigned char b[1 << 16];
 	long long total = 0;
 	ssize_t r;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	crypto_hash_sha256_init(&s);
+	sha256_init(&s);
 	while ((r = read(fd, b, sizeof(b))) > 0) {
-		crypto_hash_sha256_update(&s, b, (unsigned long long)r);
+		sha256_update(&s, b, (size_t)r);
 		total += r;
 	}
 	int e = errno;
@@ -141,8 +141,7 @@ int util_sha256_file(const char *path, char *hex, long long *size)
 		errno = e;
 		return -1;
 	}
-	crypto_hash_sha256_final(&s, h);
-	util_hex(h, sizeof(h), hex);
+	sha256_final_hex(&s, hex);
 	if (size)
 		*size = total;
 	return 0;

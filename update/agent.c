@@ -282,7 +282,7 @@ static int chunk_from_running(const agent_cfg *c, long long running, const tuf_f
 			      const tuf_chunk *ch)
 {
 	char old[4200], fin[4200], hex[65];
-	unsigned char h[32], *data;
+	unsigned char *data;
 	FILE *in;
 	int ok = 0;
 	if (!running)
@@ -292,8 +292,7 @@ static int chunk_from_running(const agent_cfg *c, long long running, const tuf_f
 		return 0;
 	data = xmalloc(ch->size);
 	if (fseeko(in, (off_t)ch->offset, SEEK_SET) == 0 && fread(data, 1, ch->size, in) == ch->size) {
-		crypto_hash_sha256(h, data, ch->size);
-		util_hex(h, sizeof(h), hex);
+		sha256_hex(data, ch->size, hex);
 		if (strcmp(hex, ch->sha256) == 0) {
 			path(c, fin, sizeof(fin), "chunks/%s", ch->sha256);
 			ok = write_atomic(fin, (const char *)data, ch->size) == 0;

@@ -459,7 +459,7 @@ out:
 
 void tuf_check_init(tuf_check *c, uint64_t size, const char *sha256)
 {
-	crypto_hash_sha256_init(&c->st);
+	sha256_init(&c->st);
 	c->want = size;
 	c->got = 0;
 	snprintf(c->sha256, sizeof(c->sha256), "%s", sha256);
@@ -469,38 +469,33 @@ int tuf_check_feed(tuf_check *c, const void *data, size_t n)
 {
 	if (n > c->want - c->got)
 		return TUF_ESIZE; /* endless data: refused before it is used */
-	crypto_hash_sha256_update(&c->st, data, n);
+	sha256_update(&c->st, data, n);
 	c->got += n;
 	return TUF_OK;
 }
 
 int tuf_check_finish(tuf_check *c)
 {
-	unsigned char h[32];
 	char hex[65];
 	if (c->got != c->want)
 		return TUF_ESIZE;
-	crypto_hash_sha256_final(&c->st, h);
-	util_hex(h, sizeof(h), hex);
+	sha256_final_hex(&c->st, hex);
 	return strcmp(hex, c->sha256) == 0 ? TUF_OK : TUF_EHASH;
 }
 
 void tuf_file_chunks(const unsigned char *data, uint64_t size, tuf_file *f)
 {
-	unsigned char h[32];
 	int n = (int)((size + TUF_CHUNK - 1) / TUF_CHUNK);
 	f->size = size;
-	crypto_hash_sha256(h, data, size);
-	util_hex(h, sizeof(h), f->sha256);
+	sha256_hex(data, size, f->sha256);
 	f->chunks = xcalloc((size_t)n + 1, sizeof(*f->chunks));
 	f->nchunks = n;
 	for (int i = 0; i < n; i++) {
 		uint64_t off = (uint64_t)i * TUF_CHUNK;
 		uint32_t len = (uint32_t)(size - off < TUF_CHUNK ? size - off : TUF_CHUNK);
-		crypto_hash_sha256(h, data + off, len);
 		f->chunks[i].offset = off;
 		f->chunks[i].size = len;
-		util_hex(h, sizeof(h), f->chunks[i].sha256);
+		sha256_hex(data + off, len, f->chunks[i].sha256);
 	}
 }
 

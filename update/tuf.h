@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "sha256.h"
 #include "util.h"
 
 #define TUF_MAX_KEYS 16
@@ -146,7 +147,7 @@ void tuf_release_free(tuf_release *r);
  * hash: feed every piece, then finish. A piece that would exceed the size fails
  * at once (endless data) and nothing past it should be written. */
 typedef struct tuf_check {
-	crypto_hash_sha256_state st;
+	sha256_ctx st;
 	uint64_t want, got;
 	char sha256[65];
 } tuf_check;
