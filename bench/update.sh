@@ -78,4 +78,19 @@ print(f"v1 chunks: agent download with SHA-256 checks {a1['download_ms']:.0f} ms
       f"to disk {curl_ms:.0f} ms: throughput agent/curl {curl_ms / a1['download_ms']:.2f}x")
 print(f"v1 complete cycle (download, assemble, check, fsync, switch): {t1 - t0:.2f} s")
 PY
+# the same change with casync (content-defined chunks, whole tree) and zchunk
+# (the video alone), when installed (provisioning/install-deps.sh --bench)
+if command -v casync >/dev/null 2>&1; then
+	rm -rf cz && mkdir cz
+	casync make --store=cz/store cz/v1.caidx v1 >/dev/null 2>&1
+	s1=$(find cz/store -type f -printf '%s\n' | awk '{n += $1} END {print n}')
+	casync make --store=cz/store cz/v2.caidx v2 >/dev/null 2>&1
+	s2=$(find cz/store -type f -printf '%s\n' | awk '{n += $1} END {print n}')
+	echo "casync: v2 needs $((s2 - s1)) bytes of new chunks + $(stat -c %s cz/v2.caidx) bytes of index"
+fi
+if command -v zck >/dev/null 2>&1; then
+	zck -o cz/v1.zck v1/media/video.mp4 >/dev/null 2>&1
+	zck -o cz/v2.zck v2/media/video.mp4 >/dev/null 2>&1
+	echo "zchunk (the video only): $(zck_delta_size cz/v1.zck cz/v2.zck 2>&1 | head -1)"
+fi
 

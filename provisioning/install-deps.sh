@@ -14,7 +14,7 @@ LIBS="libsdl2-dev libsdl2-ttf-dev libcurl4-openssl-dev libjson-c-dev libvlc-dev
       libsqlite3-dev sqlite3 libmicrohttpd-dev libsodium-dev libhangul-dev
       libqrencode-dev libxml2-dev libcmocka-dev libpng-dev libssl-dev"
 RUNTIME="vlc-plugin-base vlc-plugin-video-output fonts-noto-cjk fonts-nanum"
-BENCH="wrk nginx-light"
+BENCH="wrk nginx-light casync zchunk"
 BROWSER="chromium"
 command -v node >/dev/null 2>&1 || BROWSER="$BROWSER nodejs npm"
 
