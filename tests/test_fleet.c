@@ -246,6 +246,20 @@ static void test_agent_follows_rollout(void **s)
 	buf_addc(&out, '\0');
 	assert_non_null(strstr(out.data, "succeeded: release 3 is running and healthy"));
 	buf_release(&out);
+	/* a rollout for one group leaves the others alone */
+	cli((const char *const[]){"fleet", "rollout", "--data", dir, "--version", "4", "--previous", "3",
+				  "--stages", "100", "--group", "libraries", NULL});
+	assert_int_equal(allowed(0, 3, NULL), 4); /* kiosk-... in "libraries" */
+	snprintf(body, sizeof(body), "{\"version\": 3}");
+	FILE *tf = fopen(tokfile, "r");
+	char atok[128];
+	assert_non_null(fgets(atok, sizeof(atok), tf));
+	fclose(tf);
+	atok[strcspn(atok, "\n")] = '\0';
+	o = post(atok, "v1/fleet/heartbeat", body, &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(field(o, "allowed_release"), "0"); /* "default": not in it */
+	json_object_put(o);
 }
 
 int main(void)

@@ -20,7 +20,7 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS fleet_rollouts(id INTEGER PRIMARY KEY, version INTEGER NOT NULL,"
 	" previous INTEGER NOT NULL, stages TEXT NOT NULL, stage INTEGER NOT NULL,"
 	" advance REAL NOT NULL, pause REAL NOT NULL, state TEXT NOT NULL,"
-	" started_at INTEGER NOT NULL, resumed_seq INTEGER NOT NULL DEFAULT 0);"
+	" started_at INTEGER NOT NULL, resumed_seq INTEGER NOT NULL DEFAULT 0, grp TEXT);"
 	/* the last outcome of each kiosk's attempt at each release */
 	"CREATE TABLE IF NOT EXISTS fleet_attempts(kiosk_id TEXT NOT NULL, version INTEGER NOT NULL,"
 	" outcome TEXT NOT NULL, reason TEXT, at INTEGER NOT NULL, seq INTEGER NOT NULL,"
@@ -28,11 +28,24 @@ static const char schema[] =
 
 int fl_schema(sqlite3 *db, char *err, size_t errlen)
 {
-	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "fleet schema: %s", sqlite3_errmsg(db));
-		return -1;
-	}
+	sqlite3_stmt *st;
+	int has = 1;
+	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	/* rollouts made before groups */
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info('fleet_rollouts') WHERE"
+				   " name = 'grp'", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		has = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (!has && sqlite3_exec(db, "ALTER TABLE fleet_rollouts ADD COLUMN grp TEXT", NULL, NULL,
+				 NULL) != SQLITE_OK)
+		goto fail;
 	return 0;
+fail:
+	snprintf(err, errlen, "fleet schema: %s", sqlite3_errmsg(db));
+	return -1;
 }
 
 int fl_bucket(const char *kiosk)
@@ -192,6 +205,7 @@ dberr:
 }
 
 struct rollout {
+	char grp[64]; /* "" for every kiosk */
 	long long id, version, previous;
 	int stages[MAX_STAGES], nstages, stage;
 	double advance, pause;
@@ -203,8 +217,8 @@ static int active_rollout(sqlite3 *db, struct rollout *r)
 	sqlite3_stmt *st;
 	int found = 0;
 	memset(r, 0, sizeof(*r));
-	if (sqlite3_prepare_v2(db, "SELECT id, version, previous, stages, stage, advance, pause, state"
-				   " FROM fleet_rollouts ORDER BY id DESC LIMIT 1",
+	if (sqlite3_prepare_v2(db, "SELECT id, version, previous, stages, stage, advance, pause, state,"
+				   " coalesce(grp, '') FROM fleet_rollouts ORDER BY id DESC LIMIT 1",
 			       -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -220,6 +234,7 @@ static int active_rollout(sqlite3 *db, struct rollout *r)
 		r->advance = sqlite3_column_double(st, 5);
 		r->pause = sqlite3_column_double(st, 6);
 		snprintf(r->state, sizeof(r->state), "%s", (const char *)sqlite3_column_text(st, 7));
+		snprintf(r->grp, sizeof(r->grp), "%s", (const char *)sqlite3_column_text(st, 8));
 		found = 1;
 	}
 	sqlite3_finalize(st);
@@ -253,12 +268,13 @@ static void evaluate(sqlite3 *db, struct rollout *r)
 			       " sum(a.outcome IN ('rolled_back', 'failed') AND a.seq > (SELECT"
 			       " resumed_seq FROM fleet_rollouts WHERE id = ?3)) FROM fleet_devices d"
 			       " LEFT JOIN fleet_attempts a ON a.kiosk_id = d.kiosk_id AND a.version = ?1"
-			       " WHERE d.bucket < ?2",
+			       " WHERE d.bucket < ?2 AND (?4 = '' OR d.grp = ?4)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return;
 	sqlite3_bind_int64(st, 1, r->version);
 	sqlite3_bind_int(st, 2, r->stages[r->stage]);
 	sqlite3_bind_int64(st, 3, r->id);
+	sqlite3_bind_text(st, 4, r->grp, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		cohort = sqlite3_column_int64(st, 0);
 		ok = sqlite3_column_int64(st, 1);
@@ -283,6 +299,20 @@ static void evaluate(sqlite3 *db, struct rollout *r)
 			log_info("fleet_rollout", "id=%lld done=1", r->id);
 		}
 	}
+}
+
+static int in_group(sqlite3 *db, const char *kiosk, const char *grp)
+{
+	sqlite3_stmt *st;
+	int in = 0;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM fleet_devices WHERE kiosk_id = ? AND grp = ?", -1, &st,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, kiosk, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, grp, -1, SQLITE_STATIC);
+		in = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	return in;
 }
 
 int fl_heartbeat(sqlite3 *db, const char *kiosk, const char *body, size_t len, time_t now,
@@ -350,7 +380,10 @@ int fl_heartbeat(sqlite3 *db, const char *kiosk, const char *body, size_t len, t
 	/* what this kiosk may install now */
 	long long allowed = 0;
 	json_object *res = json_object_new_object();
-	if (active_rollout(db, &r) == 1) {
+	if (active_rollout(db, &r) == 1 && r.grp[0] && !in_group(db, kiosk, r.grp)) {
+		/* a rollout for another group: this kiosk keeps what it runs */
+		json_object_object_add(res, "rollout", NULL);
+	} else if (active_rollout(db, &r) == 1) {
 		evaluate(db, &r);
 		int in_stage = fl_bucket(kiosk) < r.stages[r.stage];
 		if (strcmp(r.state, "done") == 0 || (strcmp(r.state, "active") == 0 && in_stage))
@@ -380,8 +413,8 @@ dberr:
 }
 
 long long fl_rollout_start(sqlite3 *db, long long version, long long previous, const char *stages,
-			   double advance_share, double pause_share, time_t now, char *err,
-			   size_t errlen)
+			   double advance_share, double pause_share, const char *group, time_t now,
+			   char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
 	int rc, last = 0, n = 0;
@@ -403,7 +436,7 @@ long long fl_rollout_start(sqlite3 *db, long long version, long long previous, c
 	sqlite3_exec(db, "UPDATE fleet_rollouts SET state = 'superseded' WHERE state IN ('active',"
 			 " 'paused')", NULL, NULL, NULL);
 	if (sqlite3_prepare_v2(db, "INSERT INTO fleet_rollouts(version, previous, stages, stage, advance,"
-				   " pause, state, started_at) VALUES(?, ?, ?, 0, ?, ?, 'active', ?)",
+				   " pause, state, started_at, grp) VALUES(?, ?, ?, 0, ?, ?, 'active', ?, ?)",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto dberr;
 	sqlite3_bind_int64(st, 1, version);
@@ -412,6 +445,8 @@ long long fl_rollout_start(sqlite3 *db, long long version, long long previous, c
 	sqlite3_bind_double(st, 4, advance_share);
 	sqlite3_bind_double(st, 5, pause_share);
 	sqlite3_bind_int64(st, 6, (long long)now);
+	if (group && *group)
+		sqlite3_bind_text(st, 7, group, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

@@ -42,10 +42,11 @@ int fl_heartbeat(sqlite3 *db, const char *kiosk, const char *body, size_t len, t
 		 int *status, buf *resp, char *err, size_t errlen) WUR;
 
 /* Starts a rollout of release `version` after `previous` (what runs now) in
- * stages ("5,25,100"). Returns its id (> 0) or -1. */
+ * stages ("5,25,100") over the kiosks of group (NULL or "": all). Returns its id
+ * (> 0) or -1. */
 long long fl_rollout_start(sqlite3 *db, long long version, long long previous, const char *stages,
-			   double advance_share, double pause_share, time_t now, char *err,
-			   size_t errlen);
+			   double advance_share, double pause_share, const char *group, time_t now,
+			   char *err, size_t errlen);
 /* "pause", "resume" or "rollback" the active rollout. */
 int fl_rollout_control(sqlite3 *db, const char *what, char *err, size_t errlen) WUR;
 

@@ -58,7 +58,7 @@ static const char usage[] =
 	"  user    list --data DIR                     list console accounts\n"
 	"  fleet   enroll-token --data DIR [--group G] a one-time kiosk enrollment token\n"
 	"  fleet   rollout --data DIR --version N --previous P --stages 5,25,100\n"
-	"          [--advance 0.9] [--pause 0.2]       stage a release over the fleet\n"
+	"          [--advance 0.9] [--pause 0.2] [--group G]  stage a release over the fleet\n"
 	"  fleet   pause|resume|rollback|status --data DIR\n"
 	"  import  work24 --data DIR --file F [--file F ...]   import saved responses\n"
 	"  import  work24 --data DIR --live            import from the live API (config)\n"
@@ -401,7 +401,8 @@ static int cmd_fleet(struct cli *cl, const char *verb)
 		long long id = fl_rollout_start(db, cl->version, cl->previous,
 						cl->stages ? cl->stages : "5,25,100",
 						cl->advance > 0 ? cl->advance : 0.9,
-						cl->pause > 0 ? cl->pause : 0.2, time(NULL), err, sizeof(err));
+						cl->pause > 0 ? cl->pause : 0.2, cl->group, time(NULL), err,
+						sizeof(err));
 		if (id < 0)
 			rc = -1;
 		else
