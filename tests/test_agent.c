@@ -179,6 +179,15 @@ static void test_v1_then_v2(void **s)
 	assert_int_equal(a.st_ino, b.st_ino);
 	/* up to date now */
 	assert_int_equal(agent_cycle(&cfg, &r), AGENT_NOTHING);
+	/* the store keeps no whole chunks once they are installed */
+	snprintf(p, sizeof(p), "%s/chunks", opt);
+	DIR *cd = opendir(p);
+	struct dirent *ce;
+	int left = 0;
+	while ((ce = readdir(cd)))
+		left += strlen(ce->d_name) == 64;
+	closedir(cd);
+	assert_int_equal(left, 0);
 }
 
 static void test_unhealthy_v3_rolled_back(void **s)
@@ -196,6 +205,22 @@ static void test_unhealthy_v3_rolled_back(void **s)
 	assert_int_equal(agent_running(&cfg), 2);
 }
 
+/* The SHA-256 of version v's video's second MiB: the chunk each version changes. */
+static void mid_chunk(int v, char *hex)
+{
+	char src[256];
+	snprintf(src, sizeof(src), "%s/stage%d/media/video.mp4", dir, v);
+	FILE *vf = fopen(src, "rb");
+	assert_non_null(vf);
+	unsigned char *mid = malloc(1 << 20), h[32];
+	fseek(vf, 1 << 20, SEEK_SET);
+	assert_int_equal(fread(mid, 1, 1 << 20, vf), 1 << 20);
+	fclose(vf);
+	crypto_hash_sha256(h, mid, 1 << 20);
+	util_hex(h, sizeof(h), hex);
+	free(mid);
+}
+
 static void test_refusals_change_nothing(void **s)
 {
 	agent_result r;
@@ -203,29 +228,19 @@ static void test_refusals_change_nothing(void **s)
 	DIR *d;
 	struct dirent *e;
 	(void)s;
-	/* v5 with a tampered chunk on the server */
+	/* v5 with a tampered chunk on the server: the one v2 does not have */
 	publish(5, 4);
-	snprintf(p, sizeof(p), "%s/chunks", pub);
-	d = opendir(p);
-	int tampered = 0;
-	while ((e = readdir(d)) && !tampered) {
-		char cp[512];
-		struct stat st;
-		snprintf(cp, sizeof(cp), "%s/%s", p, e->d_name);
-		if (e->d_name[0] == '.' || stat(cp, &st) < 0 || st.st_size != (1 << 20))
-			continue;
-		/* the edited middle chunk of v5 is the one v2 does not have */
-		char chk[512];
-		snprintf(chk, sizeof(chk), "%s/chunks/%s", opt, e->d_name);
-		if (access(chk, F_OK) == 0)
-			continue;
-		FILE *f = fopen(cp, "r+b");
-		fseek(f, 1000, SEEK_SET);
-		fputc('X', f);
-		fclose(f);
-		tampered = 1;
-	}
-	closedir(d);
+	char hex[65], cp[512];
+	mid_chunk(5, hex);
+	snprintf(cp, sizeof(cp), "%s/chunks/%s", pub, hex);
+	FILE *f = fopen(cp, "r+b");
+	assert_non_null(f);
+	fseek(f, 1000, SEEK_SET);
+	fputc('X', f);
+	fclose(f);
+	int tampered = 1;
+	(void)d;
+	(void)e;
 	assert_true(tampered);
 	assert_int_equal(agent_cycle(&cfg, &r), AGENT_FAILED);
 	assert_non_null(strstr(r.reason, "hash"));
@@ -245,6 +260,11 @@ static void test_refusals_change_nothing(void **s)
 	publish(5, 6);
 	assert_int_equal(agent_cycle(&cfg, &r), AGENT_SUCCEEDED);
 	assert_int_equal(agent_running(&cfg), 5);
+	/* what remains: the running release and the one before it, for a rollback */
+	snprintf(p, sizeof(p), "%s/releases/1", opt);
+	assert_int_not_equal(access(p, F_OK), 0);
+	snprintf(p, sizeof(p), "%s/releases/2", opt);
+	assert_int_equal(access(p, F_OK), 0);
 }
 
 static time_t noon(void)

@@ -519,6 +519,42 @@ static int is_bad(const agent_cfg *c, long long version)
 	return bad;
 }
 
+/* Removes releases other than the running one and the one before it (kept for a
+ * rollback), and chunks the running release does not use (they were only needed
+ * to build it). A crash here only leaves extra files behind. */
+static void clean_up(const agent_cfg *c, long long keep1, long long keep2)
+{
+	char p[4096];
+	DIR *d;
+	struct dirent *e;
+	path(c, p, sizeof(p), "releases");
+	if (!(d = opendir(p)))
+		return;
+	while ((e = readdir(d))) {
+		long long v;
+		char q[8192];
+		if (util_parse_long(e->d_name, 1, (1LL << 53), &v) < 0 || v == keep1 || v == keep2)
+			continue;
+		snprintf(q, sizeof(q), "%s/%s", p, e->d_name);
+		rm_rf(q);
+		log_info("update", "removed_release=%lld", v);
+	}
+	closedir(d);
+	/* the chunk store: only what a cut download may still resume */
+	path(c, p, sizeof(p), "chunks");
+	if (!(d = opendir(p)))
+		return;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		char q[8192];
+		if (l != 64) /* .part files stay: a later release may resume them */
+			continue;
+		snprintf(q, sizeof(q), "%s/%s", p, e->d_name);
+		unlink(q);
+	}
+	closedir(d);
+}
+
 /* Concludes an attempt whose new release is current: health, then success or
  * rollback. */
 static int conclude(const agent_cfg *c, long long version, long long previous, agent_result *r)
@@ -536,6 +572,7 @@ static int conclude(const agent_cfg *c, long long version, long long previous, a
 		path(c, p, sizeof(p), "state/attempt.json");
 		unlink(p);
 		r->running = version;
+		clean_up(c, version, previous);
 		log_info("update", "outcome=succeeded version=%lld", version);
 		return say(r, AGENT_SUCCEEDED, "release %lld is running and healthy", version);
 	}
