@@ -54,28 +54,42 @@ run_agent 1
 t1=$(date +%s.%N)
 publish 2
 run_agent 2
-# plain curl: the same chunk files v1 needed, one connection, written to disk
+# throughput, side by side, 5 rounds: the agent fetching all of v1 into an empty
+# kiosk (checking every chunk) against plain curl fetching the same chunk files
+# on one connection to disk; medians
 ls pub/chunks > chunks.txt
-mkdir -p curl-out
-t2=$(date +%s.%N)
-awk -v p="$port" '{ printf "url = http://127.0.0.1:%s/chunks/%s\noutput = curl-out/%s\n", p, $1, $1 }' \
-	chunks.txt | curl -s -K -
-sync
-t3=$(date +%s.%N)
-python3 - "$changed" "$t0" "$t1" "$t2" "$t3" <<'PY'
-import json, sys
+publish 1
+for i in 1 2 3 4 5; do
+	rm -rf "$out/opt" curl-out && mkdir curl-out
+	run_agent "t$i"
+	t2=$(date +%s.%N)
+	awk -v p="$port" '{ printf "url = http://127.0.0.1:%s/chunks/%s\noutput = curl-out/%s\n", p, $1, $1 }' \
+		chunks.txt | curl -s -K -
+	sync
+	t3=$(date +%s.%N)
+	echo "$t2 $t3" > "curl$i.txt"
+done
+python3 - "$changed" "$t0" "$t1" <<'PY'
+import json, statistics, sys
 changed = int(sys.argv[1])
-t0, t1, t2, t3 = (float(x) for x in sys.argv[2:6])
+t0, t1 = (float(x) for x in sys.argv[2:4])
 a1 = json.load(open("agent1.json")); a2 = json.load(open("agent2.json"))
-rss = max(int(open(f).read().split()[-1]) for f in ("rss1.txt", "rss2.txt"))
-curl_ms = (t3 - t2) * 1000
+rounds = [f"t{i}" for i in range(1, 6)]
+rss = max(int(open(f"rss{n}.txt").read().split()[-1]) for n in ["1", "2"] + rounds)
+agent_ms = [json.load(open(f"agent{n}.json"))["download_ms"] for n in rounds]
+curl_ms = []
+for i in range(1, 6):
+    a, b = (float(x) for x in open(f"curl{i}.txt").read().split())
+    curl_ms.append((b - a) * 1000)
+am, cm = statistics.median(agent_ms), statistics.median(curl_ms)
 print(f"v1: {a1['outcome']}, {a1['bytes']} bytes")
 print(f"v2: {a2['outcome']}, {a2['bytes']} bytes downloaded for {changed} bytes changed: "
       f"{a2['bytes'] / changed:.3f}x")
-print(f"agent peak RSS: {rss / 1024:.1f} MiB")
-print(f"v1 chunks: agent download with SHA-256 checks {a1['download_ms']:.0f} ms "
-      f"({a1['bytes'] / a1['download_ms'] / 1000:.0f} MB/s); curl downloading the same chunks "
-      f"to disk {curl_ms:.0f} ms: throughput agent/curl {curl_ms / a1['download_ms']:.2f}x")
+print(f"agent peak RSS (max of 7 runs): {rss / 1024:.1f} MiB")
+print(f"v1 chunks, 5 rounds: agent download with SHA-256 checks median {am:.0f} ms "
+      f"({a1['bytes'] / am / 1000:.0f} MB/s; {', '.join(f'{x:.0f}' for x in agent_ms)}); "
+      f"curl to disk median {cm:.0f} ms ({', '.join(f'{x:.0f}' for x in curl_ms)}): "
+      f"throughput agent/curl {cm / am:.2f}x")
 print(f"v1 complete cycle (download, assemble, check, fsync, switch): {t1 - t0:.2f} s")
 PY
 # the same change with casync (content-defined chunks, whole tree) and zchunk

@@ -1615,7 +1615,7 @@ static json_object *state_json(app *a)
 	}
 	json_object_object_add(o, "outbox", json_object_new_int(a->outbox_pending));
 	json_object_object_add(o, "language", json_object_new_string(a->lang == TR_EN ? "en" : "ko"));
-	json_object_object_add(o, "version", json_object_new_string(JK_VERSION));
+	json_object_object_add(o, "version", json_object_new_string(a->cfg->version));
 	json_object_object_add(ax, "contrast", json_object_new_boolean(a->a11y_contrast));
 	json_object_object_add(ax, "large_text", json_object_new_boolean(a->a11y_large));
 	json_object_object_add(ax, "low_position", json_object_new_boolean(a->a11y_low));

@@ -3,6 +3,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kdate.h"
 
@@ -23,9 +24,35 @@ static const char usage[] =
 	"  --no-audio         no sound (the default with --headless)\n"
 	"  --language ko|en\n";
 
+/* The version of the release this binary belongs to (kconf.h). */
+static char *release_version(void)
+{
+	char exe[4096], line[64];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 16);
+	char *slash;
+	FILE *f;
+	if (n <= 0)
+		return xstrdup(JK_VERSION);
+	exe[n] = '\0';
+	for (int up = 0; up < 2; up++)
+		if ((slash = strrchr(exe, '/')))
+			*slash = '\0';
+	size_t len = strlen(exe);
+	memcpy(exe + len, "/VERSION", sizeof("/VERSION"));
+	if (!(f = fopen(exe, "r")))
+		return xstrdup(JK_VERSION);
+	int ok = fgets(line, sizeof(line), f) != NULL;
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	for (char *p = line; ok && *p; p++)
+		ok = *p > 0x20 && *p < 0x7f && *p != '"' && *p != '\\';
+	return xstrdup(ok && line[0] ? line : JK_VERSION);
+}
+
 void kconf_init(kconf *c)
 {
 	memset(c, 0, sizeof(*c));
+	c->version = release_version();
 	c->api_url = xstrdup("http://127.0.0.1:8080/");
 	c->kiosk_id = xstrdup("kiosk");
 	c->cache_dir = xstrdup("./kiosk-cache");
@@ -53,6 +80,7 @@ void kconf_release(kconf *c)
 	free(c->control);
 	free(c->touch_calibration);
 	free(c->log_level);
+	free(c->version);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -31,6 +31,9 @@ typedef struct kconf {
 	int media_cache_mb;	/* interview videos kept on disk at most */
 	int audio;		/* 0: no sound output (--no-audio; the default headless) */
 	char *log_level;	/* "debug", "info" (default), "warn", "error" */
+	char *version;		/* reported in `state`: the first line of VERSION in the
+				 * release the binary runs from (<release>/bin/kiosk ->
+				 * <release>/VERSION, docs/updates.md), else the build's */
 } kconf;
 
 void kconf_init(kconf *c);

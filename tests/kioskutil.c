@@ -53,7 +53,6 @@ void kiosk_start(struct kiosk *k, const char *config, const char *size, const ch
 void kiosk_start_args(struct kiosk *k, const char *config, const char *size, const char *name,
 		      const char *const *extra, int fake_clock)
 {
-	struct sockaddr_un sa = {0};
 	snprintf(k->sock, sizeof(k->sock), "%s/%s.sock", dir, name);
 	if ((k->pid = fork()) == 0) {
 		const char *argv[32] = {KIOSK_BIN, "--config", config, "--headless", "--size", size,
@@ -72,6 +71,14 @@ void kiosk_start_args(struct kiosk *k, const char *config, const char *size, con
 	}
 	if (nkiosks < 64)
 		kiosks[nkiosks++] = k->pid;
+	kiosk_attach(k, k->sock);
+}
+
+void kiosk_attach(struct kiosk *k, const char *sock)
+{
+	struct sockaddr_un sa = {0};
+	if (k->sock != sock)
+		snprintf(k->sock, sizeof(k->sock), "%s", sock);
 	sa.sun_family = AF_UNIX;
 	memcpy(sa.sun_path, k->sock, strlen(k->sock) + 1);
 	for (int i = 0; i < 200; i++) {
@@ -87,6 +94,14 @@ void kiosk_start_args(struct kiosk *k, const char *config, const char *size, con
 	assert_int_equal(stat(k->sock, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	k->in = fdopen(dup(k->fd), "r");
+}
+
+void kiosk_detach(struct kiosk *k)
+{
+	fclose(k->in);
+	close(k->fd);
+	k->in = NULL;
+	k->fd = -1;
 }
 
 void kiosk_stop(struct kiosk *k)

@@ -32,6 +32,10 @@ void kiosk_start(struct kiosk *k, const char *config, const char *size, const ch
 void kiosk_start_args(struct kiosk *k, const char *config, const char *size, const char *name,
 		      const char *const *extra, int fake_clock);
 void kiosk_stop(struct kiosk *k);
+/* Connects to a kiosk something else started (waits up to 5 s for its socket);
+ * kiosk_detach closes the connection only. */
+void kiosk_attach(struct kiosk *k, const char *sock);
+void kiosk_detach(struct kiosk *k);
 /* Sends one request line, returns the parsed response (you own it). */
 json_object *cmd(struct kiosk *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 json_object *get(json_object *o, const char *key);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "kstate.h"
 #include "log.h"
 #include "tuf.h"
 
@@ -277,30 +278,44 @@ static int get_chunk(const agent_cfg *c, const tuf_chunk *ch, long long *bytes, 
 	return rename(part, fin) < 0 ? -1 : 0;
 }
 
-/* A chunk the running release already has at the same place: copied, not fetched. */
+/* A chunk the running release already has at the same place: copied, not fetched,
+ * through a small buffer (the agent's memory stays flat whatever the chunk size). */
 static int chunk_from_running(const agent_cfg *c, long long running, const tuf_file *f,
 			      const tuf_chunk *ch)
 {
-	char old[4200], fin[4200], hex[65];
-	unsigned char *data;
-	FILE *in;
-	int ok = 0;
+	char old[4200], fin[4200], tmp[4300];
+	unsigned char b[65536];
+	tuf_check chk;
+	FILE *in, *out;
+	uint64_t left = ch->size;
+	size_t n;
+	int ok;
 	if (!running)
 		return 0;
 	path(c, old, sizeof(old), "releases/%lld/%s", running, f->path);
 	if (!(in = fopen(old, "rb")))
 		return 0;
-	data = xmalloc(ch->size);
-	if (fseeko(in, (off_t)ch->offset, SEEK_SET) == 0 && fread(data, 1, ch->size, in) == ch->size) {
-		sha256_hex(data, ch->size, hex);
-		if (strcmp(hex, ch->sha256) == 0) {
-			path(c, fin, sizeof(fin), "chunks/%s", ch->sha256);
-			ok = write_atomic(fin, (const char *)data, ch->size) == 0;
-		}
+	path(c, fin, sizeof(fin), "chunks/%s", ch->sha256);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", fin);
+	if (fseeko(in, (off_t)ch->offset, SEEK_SET) != 0 || !(out = fopen(tmp, "wb"))) {
+		fclose(in);
+		return 0;
+	}
+	tuf_check_init(&chk, ch->size, ch->sha256);
+	while (left && (n = fread(b, 1, left < sizeof(b) ? (size_t)left : sizeof(b), in)) > 0) {
+		if (tuf_check_feed(&chk, b, n) != TUF_OK || fwrite(b, 1, n, out) != n)
+			break;
+		left -= n;
 	}
 	fclose(in);
-	free(data);
-	return ok;
+	ok = left == 0 && tuf_check_finish(&chk) == TUF_OK;
+	ok = fflush(out) == 0 && fsync(fileno(out)) == 0 && ok;
+	ok = fclose(out) == 0 && ok;
+	if (!ok || rename(tmp, fin) < 0) {
+		unlink(tmp);
+		return 0;
+	}
+	return 1;
 }
 
 /* ---- installing ---- */
@@ -312,6 +327,25 @@ static int same_file(const char *p, const tuf_file *f)
 	long long size;
 	return stat(p, &st) == 0 && (uint64_t)st.st_size == f->size &&
 	       util_sha256_file(p, hex, &size) == 0 && strcmp(hex, f->sha256) == 0;
+}
+
+/* Appends chunk file cp, which must hold exactly `size` bytes, to out through a
+ * small buffer, feeding the whole file's check. */
+static int append_chunk(const char *cp, uint64_t size, tuf_check *chk, FILE *out)
+{
+	unsigned char b[65536];
+	FILE *in = fopen(cp, "rb");
+	size_t n;
+	if (!in)
+		return -1;
+	while (size && (n = fread(b, 1, size < sizeof(b) ? (size_t)size : sizeof(b), in)) > 0) {
+		if (tuf_check_feed(chk, b, n) != TUF_OK || fwrite(b, 1, n, out) != n)
+			break;
+		size -= n;
+	}
+	int extra = fgetc(in) != EOF;
+	fclose(in);
+	return size || extra ? -1 : 0;
 }
 
 static int mkdirs_for(const char *file)
@@ -352,18 +386,13 @@ static int install(const agent_cfg *c, const tuf_release *rel, long long running
 		int ok = 1;
 		for (int k = 0; k < f->nchunks && ok; k++) {
 			char cp[4200];
-			buf b;
-			buf_init(&b);
 			path(c, cp, sizeof(cp), "chunks/%s", f->chunks[k].sha256);
-			ok = read_small(cp, &b, f->chunks[k].size) == 0 && b.len == f->chunks[k].size &&
-			     tuf_check_feed(&chk, b.data, b.len) == TUF_OK &&
-			     fwrite(b.data, 1, b.len, out) == b.len;
+			ok = append_chunk(cp, f->chunks[k].size, &chk, out) == 0;
 			if (!ok || (k + 1 == f->nchunks && tuf_check_finish(&chk) != TUF_OK)) {
 				/* a damaged chunk (a power cut before the sync): fetched again next time */
 				unlink(cp);
 				ok = 0;
 			}
-			buf_release(&b);
 		}
 		if (f->nchunks == 0 && tuf_check_finish(&chk) != TUF_OK)
 			ok = 0;
@@ -409,11 +438,41 @@ static int run(const char *cmd)
 	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* The kiosk answers its socket (kstate.h), or the health command says so. */
+static int health_once(const agent_cfg *c)
+{
+	kstate st;
+	char why[160];
+	if (c->health_cmd || !c->kiosk_socket)
+		return run(c->health_cmd) == 0;
+	return kstate_get(c->kiosk_socket, 2000, &st, why, sizeof(why)) == 0;
+}
+
+/* Nobody is using the kiosk: its idle command says so, or its state has no
+ * session. A kiosk that is not running, or does not answer for 10 s, is not in
+ * anyone's hands (and a broken one may need this very update). */
+static int idle(const agent_cfg *c)
+{
+	kstate st;
+	char why[160];
+	if (c->idle_cmd || !c->kiosk_socket)
+		return run(c->idle_cmd) == 0;
+	for (int i = 0; i < 5; i++) {
+		int rc = kstate_get(c->kiosk_socket, 2000, &st, why, sizeof(why));
+		if (rc == 0)
+			return !st.in_session;
+		if (rc == -2)
+			return 1; /* no kiosk running: nobody is using it */
+		usleep(i < 4 ? 2000 * 1000 : 0);
+	}
+	return 1;
+}
+
 static int healthy(const agent_cfg *c)
 {
 	double until = util_now_ms() + (c->health_timeout_s > 0 ? c->health_timeout_s : 30) * 1000.0;
 	do {
-		if (run(c->health_cmd) == 0)
+		if (health_once(c))
 			return 1;
 		usleep(200 * 1000);
 	} while (util_now_ms() < until);
@@ -800,7 +859,7 @@ static int cycle(const agent_cfg *c, agent_result *r)
 		int m = lt.tm_hour * 60 + lt.tm_min, ws = c->window_start, we = c->window_end;
 		int inside = ws == we || (ws < we ? m >= ws && m < we : m >= ws || m < we) ||
 			     content_only(c, &rel, running);
-		if (!inside || (c->idle_cmd && run(c->idle_cmd) != 0)) {
+		if (!inside || !idle(c)) {
 			tuf_release_free(&rel);
 			return say(r, AGENT_DEFERRED, "release %lld downloaded; waiting for %s",
 				   r->version, inside ? "the kiosk to be idle" : "the maintenance window");

@@ -35,12 +35,17 @@ typedef struct agent_cfg {
 	const char *base_url;	 /* ends with '/' */
 	const char *hardware;	 /* e.g. kiosk-x86_64 */
 	const char *restart_cmd; /* run with sh -c after a switch (NULL: none) */
-	const char *health_cmd;	 /* exit 0 = healthy; run with the new release current */
+	const char *health_cmd;	 /* exit 0 = healthy; run with the new release current
+				  * (NULL: kiosk_socket) */
 	int health_timeout_s;	 /* how long health_cmd may keep failing */
 	long low_speed_bps;	 /* a download slower than this (default 1024) ... */
 	int low_speed_s;	 /* ... for this long (default 30 s) is cut and resumed later */
 	long long max_bps;	 /* bandwidth cap in bytes per second (0: none) */
-	const char *idle_cmd;	 /* exit 0 = nobody is using the kiosk (NULL: always idle) */
+	const char *idle_cmd;	 /* exit 0 = nobody is using the kiosk (NULL: kiosk_socket) */
+	const char *kiosk_socket; /* the kiosk's automation socket (kstate.h): without
+				   * health_cmd, healthy = it answers `state`; without
+				   * idle_cmd, idle = no session, or no answer for 10 s.
+				   * NULL (and no commands): healthy and idle always. */
 	int window_start, window_end; /* maintenance window, minutes after local midnight;
 				       * equal = any time. May wrap midnight (22:00-05:00). */
 	time_t (*now)(void);	 /* the clock (tests); NULL: time() */

@@ -8,15 +8,20 @@
  *	    --hardware kiosk-x86_64 --trusted-root /usr/share/jk/root.json \
  *	    [--restart "systemctl restart jk-kiosk"] [--health CMD] \
  *	    [--health-timeout 60] [--interval 900] [--window 02:00-05:00] \
- *	    [--idle CMD] [--fleet URL --token-file FILE] [--bandwidth BYTES_PER_S] [--once]
+ *	    [--idle CMD] [--kiosk-socket /run/kiosk/control.sock]
+ *	    [--fleet URL --token-file FILE] [--bandwidth BYTES_PER_S] [--once]
  *
- * With --fleet, every cycle starts with a heartbeat (version, uptime, free disk,
- * the last attempt and its reason) and installs nothing newer than the release the
+ * With --kiosk-socket and without --health / --idle, the kiosk's automation
+ * socket answers both questions (agent.h). With --fleet, every cycle starts with
+ * a heartbeat (version, uptime, free disk, the last attempt and its reason, and
+ * from the kiosk's socket its cache age, outbox and whether it is online and in
+ * use) and installs nothing newer than the release the
  * fleet allows this kiosk now (staged rollouts); while the fleet cannot be reached
  * the last answer holds.
  */
 #include <curl/curl.h>
 #include <json-c/json.h>
+#include <openssl/crypto.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +30,7 @@
 
 #include "agent.h"
 #include "buf.h"
+#include "kstate.h"
 
 static const char *const outcome_names[] = {"failed", "nothing", "succeeded", "rolled_back",
 					    "deferred"};
@@ -58,6 +64,20 @@ static long long heartbeat(const char *fleet, const char *token, const agent_cfg
 	if (statvfs(c->root_dir, &sv) == 0)
 		json_object_object_add(o, "disk_free",
 				       json_object_new_int64((long long)sv.f_bavail * (long long)sv.f_frsize));
+	if (c->kiosk_socket) {
+		kstate ks;
+		char why[160];
+		if (kstate_get(c->kiosk_socket, 2000, &ks, why, sizeof(why)) == 0) {
+			if (ks.cache_updated_at)
+				json_object_object_add(o, "cache_age_s",
+						       json_object_new_int64((long long)(time(NULL) - ks.cache_updated_at)));
+			json_object_object_add(o, "outbox", json_object_new_int64(ks.outbox));
+			json_object_object_add(o, "kiosk_online", json_object_new_boolean(ks.online));
+			json_object_object_add(o, "in_session", json_object_new_boolean(ks.in_session));
+		}
+		else
+			json_object_object_add(o, "kiosk_error", json_object_new_string(why));
+	}
 	if (last && last->outcome == AGENT_FAILED)
 		json_object_object_add(o, "last_error", json_object_new_string(last->reason));
 	if (last && last->version && last->outcome != AGENT_NOTHING) {
@@ -151,6 +171,20 @@ static void load_last(const agent_cfg *c, agent_result *r)
 	json_object_put(o);
 }
 
+/* Memory (the agent's budget is 8 MiB and Debian's libcurl alone maps 7 MiB):
+ * GnuTLS, which libcurl drags in through librtmp and which we never use,
+ * initializes itself in a constructor (+0.8 MiB) unless this is in the
+ * environment before the process starts, hence the re-exec; OpenSSL's error
+ * strings (+1.2 MiB) are left unloaded: curl's messages do not need them. */
+static void trim_libraries(char **argv)
+{
+	if (!getenv("GNUTLS_NO_IMPLICIT_INIT") && setenv("GNUTLS_NO_IMPLICIT_INIT", "1", 1) == 0)
+		execv("/proc/self/exe", argv); /* on failure go on as we are */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |
+				OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS,
+			NULL);
+}
+
 int main(int argc, char **argv)
 {
 	agent_cfg c = {0};
@@ -190,6 +224,8 @@ int main(int argc, char **argv)
 			interval = v;
 		else if (strcmp(f, "--idle") == 0)
 			c.idle_cmd = val;
+		else if (strcmp(f, "--kiosk-socket") == 0)
+			c.kiosk_socket = val;
 		else if (strcmp(f, "--fleet") == 0)
 			fleet = val;
 		else if (strcmp(f, "--bandwidth") == 0 && util_parse_long(val, 1024, 1LL << 40, &v) == 0)
@@ -215,6 +251,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "jk-agent: --root-dir, --url and --hardware are needed\n");
 		return 2;
 	}
+	trim_libraries(argv);
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return 1;
 	if (fleet) {

@@ -1262,7 +1262,9 @@ static void fleet_page(struct cx *c, const char *error)
 	}
 	buf_adds(c->o, "<table><caption>키오스크 <span lang=\"en\">Kiosks</span></caption><thead><tr>"
 		       "<th scope=\"col\">ID</th><th scope=\"col\">그룹</th><th scope=\"col\">릴리스</th>"
-		       "<th scope=\"col\">마지막 연락</th><th scope=\"col\">최근 업데이트</th>"
+		       "<th scope=\"col\">마지막 연락</th><th scope=\"col\">정보 기준</th>"
+		       "<th scope=\"col\">미전송 예약</th><th scope=\"col\">여유 공간</th>"
+		       "<th scope=\"col\">최근 업데이트</th>"
 		       "<th scope=\"col\">최근 오류</th></tr></thead><tbody>");
 	time_t now = time(NULL);
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
@@ -1278,14 +1280,29 @@ static void fleet_page(struct cx *c, const char *error)
 			snprintf(ago, sizeof(ago), "%lld분 전", mins);
 		else
 			snprintf(ago, sizeof(ago), "%lld시간 전", mins / 60);
+		char age[48], disk[32];
+		long long cage = json_object_object_get_ex(d, "cache_age_s", &v) && v
+					 ? json_object_get_int64(v) : -1;
+		if (cage < 0)
+			snprintf(age, sizeof(age), "모름");
+		else if (cage < 3600)
+			snprintf(age, sizeof(age), "%lld분 전", cage / 60);
+		else if (cage < 2 * 86400)
+			snprintf(age, sizeof(age), "%lld시간 전", cage / 3600);
+		else
+			snprintf(age, sizeof(age), "%lld일 전", cage / 86400);
+		long long free_b = json_object_object_get_ex(d, "disk_free", &v) ? json_object_get_int64(v) : 0;
+		snprintf(disk, sizeof(disk), "%.1f\xc2\xa0GB", (double)free_b / 1e9); /* no break */
+		long long outbox = sch_int(d, "outbox");
 		html_printf(c->o, "<tr%s><td>%s</td><td>%s</td><td>%lld</td><td>%s</td><td>%s</td>"
-				  "<td>%s</td></tr>",
+				  "<td%s>%lld</td><td>%s</td><td>%s</td><td>%s</td></tr>",
 			    mins > 60 || mins < 0 ? " class=\"st-cancelled\"" : "", sch_str(d, "kiosk_id"),
-			    sch_str(d, "group"), (long long)sch_int(d, "version"), ago,
+			    sch_str(d, "group"), (long long)sch_int(d, "version"), ago, age,
+			    outbox > 0 ? " class=\"warn\"" : "", outbox, disk,
 			    sch_str(d, "last_attempt"), sch_str(d, "last_error"));
 	}
 	if (json_object_array_length(devs) == 0)
-		buf_adds(c->o, "<tr><td colspan=\"6\">등록된 키오스크가 없습니다.</td></tr>");
+		buf_adds(c->o, "<tr><td colspan=\"9\">등록된 키오스크가 없습니다.</td></tr>");
 	buf_adds(c->o, "</tbody></table>");
 	page_end(c);
 	json_object_put(o);
@@ -1540,7 +1557,7 @@ static const char css[] =
 	".actions{display:flex;gap:12px;flex-wrap:wrap}"
 	"table{border-collapse:collapse;width:100%;margin:8px 0 16px}"
 	"caption{text-align:left;font-weight:700;padding:4px 0}"
-	"th,td{border-bottom:1px solid var(--line);padding:10px 8px;text-align:left;vertical-align:middle}"
+	"th,td{border-bottom:1px solid var(--line);padding:10px 8px;text-align:left;vertical-align:middle;word-break:keep-all}"
 	"td a{display:inline-block;min-height:44px;padding:10px 0}"
 	".badge{display:inline-block;padding:2px 10px;border-radius:12px;font-size:.9em;"
 	"border:1px solid currentColor}"

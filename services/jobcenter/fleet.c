@@ -335,7 +335,13 @@ int fl_heartbeat(sqlite3 *db, const char *kiosk, const char *body, size_t len, t
 			       " last_error = ?8",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto dberr;
-	const char *le = jstr(o, "last_error");
+	/* a kiosk that does not answer its agent matters more than an old failed update */
+	char kerr[600];
+	const char *le = jstr(o, "last_error"), *ke = jstr(o, "kiosk_error");
+	if (ke && strlen(ke) <= 500) {
+		snprintf(kerr, sizeof(kerr), "kiosk: %s", ke);
+		le = kerr;
+	}
 	sqlite3_bind_text(st, 1, kiosk, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, jint(o, "version", 0));
 	sqlite3_bind_int64(st, 3, (long long)now);
@@ -496,7 +502,8 @@ int fl_status_json(sqlite3 *db, json_object **out, char *err, size_t errlen)
 	if (sqlite3_prepare_v2(db,
 			       "SELECT d.kiosk_id, d.grp, d.version, d.last_seen, d.last_error, d.bucket,"
 			       " (SELECT outcome || ': ' || coalesce(reason, '') FROM fleet_attempts a"
-			       " WHERE a.kiosk_id = d.kiosk_id ORDER BY a.seq DESC LIMIT 1)"
+			       " WHERE a.kiosk_id = d.kiosk_id ORDER BY a.seq DESC LIMIT 1),"
+			       " d.cache_age_s, d.outbox, d.disk_free, d.uptime_s"
 			       " FROM fleet_devices d ORDER BY d.kiosk_id",
 			       -1, &st, NULL) != SQLITE_OK) {
 		json_object_put(o);
@@ -518,6 +525,12 @@ int fl_status_json(sqlite3 *db, json_object **out, char *err, size_t errlen)
 		json_object_object_add(d, "bucket", json_object_new_int(sqlite3_column_int(st, 5)));
 		s = (const char *)sqlite3_column_text(st, 6);
 		json_object_object_add(d, "last_attempt", s ? json_object_new_string(s) : NULL);
+		/* -1 or NULL: the kiosk did not say (an agent without its socket) */
+		long long age = sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 7);
+		json_object_object_add(d, "cache_age_s", age >= 0 ? json_object_new_int64(age) : NULL);
+		json_object_object_add(d, "outbox", json_object_new_int64(sqlite3_column_int64(st, 8)));
+		json_object_object_add(d, "disk_free", json_object_new_int64(sqlite3_column_int64(st, 9)));
+		json_object_object_add(d, "uptime_s", json_object_new_int64(sqlite3_column_int64(st, 10)));
 		json_object_array_add(devs, d);
 	}
 	sqlite3_finalize(st);
