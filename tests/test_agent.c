@@ -362,6 +362,41 @@ static void test_resume_chunk(void **s)
 	assert_true(r.bytes < (1 << 20) - 409600 + 64 * 1024);
 }
 
+/* A new kiosk whose media cache already holds v5's video (the kiosk downloaded it
+ * for interview practice): the video is copied from there, not fetched. A cached
+ * file with the right name but the wrong bytes is not trusted. */
+static void test_media_cache(void **s)
+{
+	agent_result r;
+	char root2[128], media[128], video[256], hex[65];
+	long long size;
+	(void)s;
+	snprintf(video, sizeof(video), "%s/stage5/media/video.mp4", dir);
+	assert_int_equal(util_sha256_file(video, hex, &size), 0);
+	for (int corrupt = 0; corrupt < 2; corrupt++) {
+		snprintf(root2, sizeof(root2), "%s/opt-media%d", dir, corrupt);
+		snprintf(media, sizeof(media), "%s/media-cache%d", dir, corrupt);
+		sh("rm -rf %s %s && mkdir -p %s && cp %s %s/%s.media", root2, media, media, video, media, hex);
+		if (corrupt) /* one byte of the second MiB flipped */
+			sh("printf 'X' | dd of=%s/%s.media bs=1 seek=1500000 conv=notrunc status=none", media, hex);
+		agent_cfg c = cfg;
+		char h2[256];
+		snprintf(h2, sizeof(h2), "grep -qx ok %s/current/health", root2);
+		c.root_dir = root2;
+		c.health_cmd = h2;
+		c.media_dir = media;
+		assert_int_equal(agent_recover(&c, rootjson, &r), 0);
+		assert_int_equal(agent_cycle(&c, &r), AGENT_SUCCEEDED);
+		assert_int_equal(agent_running(&c), 5);
+		assert_true(complete(root2, 5));
+		printf("media cache %s: downloaded %lld bytes\n", corrupt ? "corrupt" : "whole", r.bytes);
+		if (!corrupt) /* metadata and the small files only */
+			assert_true(r.bytes < 64 * 1024);
+		else /* the damaged chunk came over the wire, the other two did not */
+			assert_true(r.bytes > (1 << 20) && r.bytes < (1 << 20) + 64 * 1024);
+	}
+}
+
 static void test_kill9_anywhere(void **s)
 {
 	char root2[128], h2[256];
@@ -550,6 +585,7 @@ int main(void)
 		cmocka_unit_test(test_unhealthy_v3_rolled_back),
 		cmocka_unit_test(test_refusals_change_nothing),
 		cmocka_unit_test(test_resume_chunk),
+		cmocka_unit_test(test_media_cache),
 		cmocka_unit_test(test_kill9_anywhere),
 		cmocka_unit_test(test_window_and_idle), /* publishes v6 */
 		cmocka_unit_test(test_slow_retrieval),	 /* publishes v7 */

@@ -387,21 +387,26 @@ static int get_chunk(const agent_cfg *c, const tuf_chunk *ch, long long *bytes, 
 	return rename(part, fin) < 0 ? -1 : 0;
 }
 
-/* A chunk the running release already has at the same place: copied, not fetched,
- * through a small buffer (the agent's memory stays flat whatever the chunk size). */
-static int chunk_from_running(const agent_cfg *c, long long running, const tuf_file *f,
-			      const tuf_chunk *ch)
+static int have_chunk(const agent_cfg *c, const tuf_chunk *ch)
 {
-	char old[4200], fin[4200], tmp[4300];
+	char fin[4096];
+	path(c, fin, sizeof(fin), "chunks/%s", ch->sha256);
+	return access(fin, F_OK) == 0;
+}
+
+/* A chunk that a local file already holds at the chunk's offset (the running
+ * release's file at the same path, or the kiosk's cached copy of the same media
+ * file): copied, not fetched, through a small buffer (the agent's memory stays
+ * flat whatever the chunk size), and checked like a download. */
+static int chunk_from_file(const agent_cfg *c, const char *old, const tuf_chunk *ch)
+{
+	char fin[4200], tmp[4300];
 	unsigned char b[65536];
 	tuf_check chk;
 	FILE *in, *out;
 	uint64_t left = ch->size;
 	size_t n;
 	int ok;
-	if (!running)
-		return 0;
-	path(c, old, sizeof(old), "releases/%lld/%s", running, f->path);
 	if (!(in = fopen(old, "rb")))
 		return 0;
 	path(c, fin, sizeof(fin), "chunks/%s", ch->sha256);
@@ -950,8 +955,13 @@ static int cycle(const agent_cfg *c, agent_result *r)
 		path(c, old, sizeof(old), "releases/%lld/%s", running, f->path);
 		if (running && same_file(old, f))
 			continue;
+		char media[4200] = "";
+		if (c->media_dir)
+			snprintf(media, sizeof(media), "%s/%s.media", c->media_dir, f->sha256);
 		for (int k = 0; k < f->nchunks; k++) {
-			if (chunk_from_running(c, running, f, &f->chunks[k]))
+			const tuf_chunk *ch = &f->chunks[k];
+			if (have_chunk(c, ch) || (running && chunk_from_file(c, old, ch)) ||
+			    (media[0] && chunk_from_file(c, media, ch)))
 				continue;
 			if (get_chunk(c, &f->chunks[k], &r->bytes, err, sizeof(err)) < 0) {
 				tuf_release_free(&rel);

@@ -5,7 +5,8 @@
  *
  * A cycle: fetch and verify timestamp.json and release.json (tuf.h) against the
  * trusted root and the counters; fetch the chunks the new release needs that are
- * neither in the chunk store nor in the running release (resuming cut downloads
+ * neither in the chunk store nor in the running release nor in the kiosk's media
+ * cache (resuming cut downloads
  * with Range), each checked before it is kept; build releases/<version> in a
  * temporary directory (unchanged files hard-linked, the rest assembled from chunks
  * and checked whole), sync it and rename it into place; record the attempt; switch
@@ -50,6 +51,9 @@ typedef struct agent_cfg {
 				       * equal = any time. May wrap midnight (22:00-05:00). */
 	time_t (*now)(void);	 /* the clock (tests); NULL: time() */
 	long long max_version;	 /* the fleet's allowed release (heartbeat); < 0: no fleet */
+	const char *media_dir;	 /* the kiosk's media cache (mcache.h: <sha256>.media files,
+				  * whole and checked): a release file found there is
+				  * copied chunk by chunk, not fetched (NULL: none) */
 } agent_cfg;
 
 enum agent_outcome {

@@ -9,6 +9,7 @@
  *	    [--restart "systemctl restart jk-kiosk"] [--health CMD] \
  *	    [--health-timeout 60] [--interval 900] [--window 02:00-05:00] \
  *	    [--idle CMD] [--kiosk-socket /run/kiosk/control.sock]
+ *	    [--media-cache /var/cache/kiosk/media]
  *	    [--fleet URL --token-file FILE] [--bandwidth BYTES_PER_S] [--once]
  *
  * With --kiosk-socket and without --health / --idle, the kiosk's automation
@@ -224,6 +225,8 @@ int main(int argc, char **argv)
 			interval = v;
 		else if (strcmp(f, "--idle") == 0)
 			c.idle_cmd = val;
+		else if (strcmp(f, "--media-cache") == 0)
+			c.media_dir = val;
 		else if (strcmp(f, "--kiosk-socket") == 0)
 			c.kiosk_socket = val;
 		else if (strcmp(f, "--fleet") == 0)
