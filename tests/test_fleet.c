@@ -226,10 +226,54 @@ static void test_agent_follows_rollout(void **s)
 	fprintf(f, "%s\n", field(o, "device_token"));
 	fclose(f);
 	json_object_put(o);
+	/* published by the server: a damaged chunk or a forged signature is refused
+	 * and changes nothing served */
+	char chunk[256];
+	snprintf(cmd, sizeof(cmd), "ls %s/chunks | head -1", pub);
+	FILE *lp = popen(cmd, "r");
+	assert_non_null(fgets(chunk, sizeof(chunk), lp));
+	pclose(lp);
+	chunk[strcspn(chunk, "\n")] = '\0';
+	snprintf(cmd, sizeof(cmd), "cp -r %s %s/bad && printf X | dd of=%s/bad/chunks/%s bs=1 seek=0"
+		 " conv=notrunc status=none", pub, dir, dir, chunk);
+	assert_int_equal(system(cmd), 0);
+	char bad[128];
+	snprintf(bad, sizeof(bad), "%s/bad", dir);
+	buf_init(&out);
+	assert_int_not_equal(tu_cli(&out, (const char *const[]){"fleet", "publish", "--data", dir, "--from", bad,
+							      "--root", root, NULL}), 0);
+	buf_release(&out);
+	/* a timestamp whose signed version was changed: the signature no longer holds */
+	snprintf(cmd, sizeof(cmd), "sed -i 's/\"version\":1}/\"version\":2}/' %s/bad/timestamp.json && grep -q '\"version\":2}' %s/bad/timestamp.json && cp %s/chunks/%s %s/bad/chunks/",
+		 dir, dir, pub, chunk, dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_not_equal(tu_cli(NULL, (const char *const[]){"fleet", "publish", "--data", dir, "--from", bad,
+								 "--root", root, NULL}),
+			     0);
+	buf_init(&out);
+	assert_int_equal(tu_http(port, "none", "GET", "releases/timestamp.json", NULL, NULL, &out), 404);
+	buf_release(&out);
+	buf_init(&out);
+	assert_int_equal(tu_cli(&out, (const char *const[]){"fleet", "publish", "--data", dir, "--from", pub,
+							      "--root", root, NULL}), 0);
+	buf_addc(&out, '\0');
+	assert_non_null(strstr(out.data, "published release 3"));
+	buf_release(&out);
+	/* served with ranges; chunks are immutable, the timestamp never cached */
+	char hdr[256];
+	snprintf(cmd, sizeof(cmd), "curl -s -D - -o /dev/null -r 0-9 http://127.0.0.1:%d/releases/chunks/%s", port, chunk);
+	lp = popen(cmd, "r");
+	int partial = 0, immutable = 0;
+	while (fgets(hdr, sizeof(hdr), lp)) {
+		partial |= strncmp(hdr, "HTTP/1.1 206", 12) == 0;
+		immutable |= strstr(hdr, "immutable") != NULL;
+	}
+	pclose(lp);
+	assert_true(partial && immutable);
 	snprintf(cmd, sizeof(cmd),
-		 "%s --root-dir %s --url file://%s/ --hardware kx --trusted-root %s --restart true"
+		 "%s --root-dir %s --url http://127.0.0.1:%d/releases/ --hardware kx --trusted-root %s --restart true"
 		 " --health true --fleet http://127.0.0.1:%d/ --token-file %s --once > %s/agent.out 2>/dev/null",
-		 JK_AGENT_BIN, opt, pub, root, port, tokfile, dir);
+		 JK_AGENT_BIN, opt, port, root, port, tokfile, dir);
 	/* the rollout of v2 above is finished; v3 has none yet: the agent waits */
 	assert_int_equal(system(cmd), 0);
 	char p[256];

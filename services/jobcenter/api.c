@@ -11,6 +11,7 @@
 #include "jobq.h"
 #include "kdate.h"
 #include "log.h"
+#include "relpub.h"
 
 #define CHANGES_DEFAULT_PAGE 500
 #define CHANGES_MAX_PAGE 1000
@@ -384,27 +385,19 @@ static void h_media(void *a, srv_req *req, srv_resp *resp)
 	srv_resp_json(resp, 200, o);
 }
 
-/* GET /media/{file}: the catalogued files, with single byte ranges (kiosks resume
- * downloads with them). A static web server may serve the folder instead. */
-static void h_media_file(void *a, srv_req *req, srv_resp *resp)
+/* Sends an open file (fd, yours no more) with single byte ranges and If-Range:
+ * kiosks resume downloads with them. */
+static void send_file(srv_req *req, srv_resp *resp, int fd, uint64_t size, const char *ct,
+		      const char *etag, const char *cache_control)
 {
-	api_app *app = a;
-	const char *ct, *range, *if_range;
-	char etag[40], cr[96];
-	uint64_t size, off = 0, len;
-	int fd, r;
-
-	if (!req->path_arg || md_open_file(app->media, req->path_arg, &fd, &size, &ct, etag) < 0) {
-		srv_resp_error(resp, 404, "no such media file");
-		return;
-	}
-	range = srv_req_header(req, "Range");
-	if_range = srv_req_header(req, "If-Range");
+	const char *range = srv_req_header(req, "Range"), *if_range = srv_req_header(req, "If-Range");
+	char cr[96];
+	uint64_t off = 0, len;
 	/* a range of another version of the file would corrupt the copy: send it whole */
-	r = if_range && strcmp(if_range, etag) != 0 ? 0 : md_parse_range(range, size, &off, &len);
+	int r = if_range && strcmp(if_range, etag) != 0 ? 0 : md_parse_range(range, size, &off, &len);
 	srv_resp_header(resp, "Accept-Ranges", "bytes");
 	snprintf(resp->etag, sizeof(resp->etag), "%.34s", etag);
-	resp->cache_control = "public, max-age=3600";
+	resp->cache_control = cache_control;
 	if (r < 0) {
 		close(fd);
 		snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long)size);
@@ -421,6 +414,39 @@ static void h_media_file(void *a, srv_req *req, srv_resp *resp)
 	} else {
 		srv_resp_file(resp, 200, fd, 0, size);
 	}
+}
+
+/* GET /media/{file}: the catalogued files. A static web server may serve the
+ * folder instead. */
+static void h_media_file(void *a, srv_req *req, srv_resp *resp)
+{
+	api_app *app = a;
+	const char *ct;
+	char etag[40];
+	uint64_t size;
+	int fd;
+	if (!req->path_arg || md_open_file(app->media, req->path_arg, &fd, &size, &ct, etag) < 0) {
+		srv_resp_error(resp, 404, "no such media file");
+		return;
+	}
+	send_file(req, resp, fd, size, ct, etag, "public, max-age=3600");
+}
+
+/* GET /releases/...: what update agents fetch (relpub.h). Chunks and roots never
+ * change; the timestamp and release must never come from a stale cache. */
+static void h_release_file(void *a, srv_req *req, srv_resp *resp)
+{
+	api_app *app = a;
+	char etag[40];
+	uint64_t size;
+	int fd, immutable;
+	if (!app->releases_dir || strncmp(req->path, "/releases/", 10) != 0 ||
+	    rp_open(app->releases_dir, req->path + 10, &fd, &size, etag, &immutable) < 0) {
+		srv_resp_error(resp, 404, "no such release file");
+		return;
+	}
+	send_file(req, resp, fd, size, immutable ? "application/octet-stream" : "application/json", etag,
+		  immutable ? "public, max-age=31536000, immutable" : "no-cache");
 }
 
 /* ---- fleet (remote updates) ---- */
@@ -479,6 +505,9 @@ static const srv_route routes[] = {
 	{"DELETE", "/v1/bookings/*", 1, h_booking_delete},
 	{"GET", "/v1/media", 1, h_media},
 	{"GET", "/media/*", 0, h_media_file},
+	{"GET", "/releases/*", 0, h_release_file},
+	{"GET", "/releases/chunks/*", 0, h_release_file},
+	{"GET", "/releases/roots/*", 0, h_release_file},
 	{"POST", "/v1/fleet/enroll", 0, h_fleet_enroll},
 	{"POST", "/v1/fleet/heartbeat", 1, h_fleet_heartbeat},
 };

@@ -19,6 +19,7 @@ typedef struct api_app {
 	bk_opts booking;
 	md_catalog *media;
 	const char *media_base_url; /* NULL: http(s)://<Host>/media/ */
+	const char *releases_dir;   /* published releases (relpub.h); NULL: none served */
 } api_app;
 
 /* The routes, in matching order; *n receives the count. */

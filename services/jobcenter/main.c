@@ -35,6 +35,7 @@
 #include "kdate.h"
 #include "log.h"
 #include "rcache.h"
+#include "relpub.h"
 #include "sample.h"
 #include "maint.h"
 #include "sdnotify.h"
@@ -60,6 +61,8 @@ static const char usage[] =
 	"  fleet   rollout --data DIR --version N --previous P --stages 5,25,100\n"
 	"          [--advance 0.9] [--pause 0.2] [--group G]  stage a release over the fleet\n"
 	"  fleet   pause|resume|rollback|status --data DIR\n"
+	"  fleet   publish --data DIR --from PUBDIR [--root root.json]  check a release\n"
+	"          jk-release wrote and serve it under /releases/ (DIR/releases)\n"
 	"  import  work24 --data DIR --file F [--file F ...]   import saved responses\n"
 	"  import  work24 --data DIR --live            import from the live API (config)\n"
 	"  version\n"
@@ -80,7 +83,7 @@ struct cli {
 	cfg c;
 	const char *kiosk;
 	const char *login, *name, *role, *counselor;
-	const char *group, *stages;
+	const char *group, *stages, *from, *root;
 	long long version, previous;
 	double advance, pause;
 	long jobs;
@@ -145,6 +148,10 @@ static int parse_opts(struct cli *cl, int argc, char **argv)
 			cl->group = v;
 		} else if (strcmp(f, "--stages") == 0) {
 			cl->stages = v;
+		} else if (strcmp(f, "--from") == 0) {
+			cl->from = v;
+		} else if (strcmp(f, "--root") == 0) {
+			cl->root = v;
 		} else if (strcmp(f, "--version") == 0 || strcmp(f, "--previous") == 0) {
 			if (util_parse_long(v, 0, (1LL << 53), &n) < 0)
 				return fail("%s: expected a release number", f), -1;
@@ -232,6 +239,9 @@ static int cmd_serve(struct cli *cl)
 		app.media = md_open(cl->c.media_dir ? cl->c.media_dir : mdir);
 		app.media_base_url = cl->c.media_base_url;
 	}
+	char rdir[4096];
+	snprintf(rdir, sizeof(rdir), "%s/releases", cl->c.data_dir);
+	app.releases_dir = rdir;
 	srv_options opt = {cl->c.listen, threads, 64 * 1024, 8 * 1024};
 	if (srv_start(&opt, routes, nroutes, &app, st, &sv, err, sizeof(err)) < 0) {
 		rcache_destroy(cache);
@@ -391,6 +401,16 @@ static int cmd_fleet(struct cli *cl, const char *verb)
 	char err[512], token[96];
 	store *st;
 	int rc = 0;
+	if (strcmp(verb, "publish") == 0) {
+		char rdir[4096];
+		if (!cl->from)
+			return fail("fleet publish needs --from (the folder jk-release wrote)");
+		snprintf(rdir, sizeof(rdir), "%s/releases", cl->c.data_dir);
+		if (rp_publish(rdir, cl->from, cl->root, err, sizeof(err)) < 0)
+			return fail("publish: %s", err);
+		printf("%s\n", err);
+		return 0;
+	}
 	if (open_store(&cl->c, 1, &st))
 		return 1;
 	sqlite3 *db = store_acquire(st);
