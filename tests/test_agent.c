@@ -578,6 +578,34 @@ static void test_slow_retrieval(void **s)
 	pthread_join(srv_th, NULL);
 }
 
+/* A kiosk as its package left it (releases/0, the factory release) takes a first
+ * release that is not healthy: it goes back to the factory release, not dark. */
+static void test_factory_rollback(void **s)
+{
+	agent_result r;
+	char root2[128], h2[256], target[256], p[256];
+	(void)s;
+	snprintf(root2, sizeof(root2), "%s/opt-factory", dir);
+	sh("rm -rf %s && mkdir -p %s/releases && cp -a %s/stage1 %s/releases/0 && ln -s releases/0 %s/current",
+	   root2, root2, dir, root2, root2);
+	stage(11, "failing\n");
+	publish(11, 12);
+	agent_cfg c = cfg;
+	snprintf(h2, sizeof(h2), "grep -qx ok %s/current/health", root2);
+	c.root_dir = root2;
+	c.health_cmd = h2;
+	assert_int_equal(agent_recover(&c, rootjson, &r), 0);
+	assert_int_equal(agent_cycle(&c, &r), AGENT_ROLLED_BACK);
+	snprintf(p, sizeof(p), "%s/current", root2);
+	ssize_t n = readlink(p, target, sizeof(target) - 1);
+	assert_true(n > 0);
+	target[n] = '\0';
+	assert_string_equal(target, "releases/0");
+	/* unchanged files came from the factory release, not over the wire */
+	printf("first release over the factory one: %lld bytes\n", r.bytes);
+	assert_true(r.bytes < (1 << 20) + 64 * 1024);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -588,7 +616,8 @@ int main(void)
 		cmocka_unit_test(test_media_cache),
 		cmocka_unit_test(test_kill9_anywhere),
 		cmocka_unit_test(test_window_and_idle), /* publishes v6 */
-		cmocka_unit_test(test_slow_retrieval),	 /* publishes v7 */
+		cmocka_unit_test(test_slow_retrieval),	 /* publishes v7-10 */
+		cmocka_unit_test(test_factory_rollback), /* publishes v11 */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

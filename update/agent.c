@@ -490,7 +490,7 @@ static int install(const agent_cfg *c, const tuf_release *rel, long long running
 		if (mkdirs_for(target) < 0)
 			goto io;
 		path(c, old, sizeof(old), "releases/%lld/%s", running, f->path);
-		if (running && same_file(old, f) && link(old, target) == 0)
+		if (same_file(old, f) && link(old, target) == 0)
 			continue; /* unchanged: the same inode */
 		FILE *out = fopen(target, "wb");
 		tuf_check chk;
@@ -528,6 +528,16 @@ static int install(const agent_cfg *c, const tuf_release *rel, long long running
 io:
 	snprintf(why, wn, "install: %s", strerror(errno));
 	return -1;
+}
+
+/* releases/<version> is there to switch to; releases/0 is the factory release the
+ * kiosk's package installed (docs/updates.md), the last resort of a rollback. */
+static int has_release(const agent_cfg *c, long long version)
+{
+	char p[4096];
+	struct stat st;
+	path(c, p, sizeof(p), "releases/%lld", version);
+	return version >= 0 && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static int switch_to(const agent_cfg *c, long long version)
@@ -752,7 +762,7 @@ static int conclude(const agent_cfg *c, long long version, long long previous, a
 	/* not healthy in time: back to what ran before */
 	write_attempt(c, version, previous, "rolling_back");
 	mark_bad(c, version);
-	if (previous && switch_to(c, previous) == 0)
+	if (has_release(c, previous) && switch_to(c, previous) == 0)
 		run(c->restart_cmd);
 	path(c, p, sizeof(p), "state/attempt.json");
 	unlink(p);
@@ -819,7 +829,8 @@ int agent_recover(const agent_cfg *c, const char *trusted_root_path, agent_resul
 			phase = json_object_get_string(v);
 		if (strcmp(phase, "rolling_back") == 0) {
 			mark_bad(c, version);
-			if (previous && agent_running(c) != previous && switch_to(c, previous) == 0)
+			if (has_release(c, previous) && agent_running(c) != previous &&
+			    switch_to(c, previous) == 0)
 				run(c->restart_cmd);
 			unlink(p);
 			r->running = agent_running(c);
@@ -953,14 +964,14 @@ static int cycle(const agent_cfg *c, agent_result *r)
 		const tuf_file *f = &rel.files[i];
 		char old[4200];
 		path(c, old, sizeof(old), "releases/%lld/%s", running, f->path);
-		if (running && same_file(old, f))
+		if (same_file(old, f))
 			continue;
 		char media[4200] = "";
 		if (c->media_dir)
 			snprintf(media, sizeof(media), "%s/%s.media", c->media_dir, f->sha256);
 		for (int k = 0; k < f->nchunks; k++) {
 			const tuf_chunk *ch = &f->chunks[k];
-			if (have_chunk(c, ch) || (running && chunk_from_file(c, old, ch)) ||
+			if (have_chunk(c, ch) || chunk_from_file(c, old, ch) ||
 			    (media[0] && chunk_from_file(c, media, ch)))
 				continue;
 			if (get_chunk(c, &f->chunks[k], &r->bytes, err, sizeof(err)) < 0) {
