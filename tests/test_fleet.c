@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -306,12 +307,75 @@ static void test_agent_follows_rollout(void **s)
 	json_object_put(o);
 }
 
+/* provisioning/make-kiosk.sh enrolls a box (here a scratch root) and writes a
+ * configuration whose token the API takes; the one-time token cannot be used
+ * twice; without a token the box is reconfigured from the one it has. */
+static void test_make_kiosk(void **s)
+{
+	char cmd[4096], box[128], p[256], tok[128];
+	buf out;
+	struct stat st;
+	(void)s;
+	snprintf(box, sizeof(box), "%s/box", dir);
+	buf_init(&out);
+	assert_int_equal(tu_cli(&out, (const char *const[]){"fleet", "enroll-token", "--data", dir, "--group",
+							      "libraries", NULL}), 0);
+	buf_addc(&out, '\0');
+	snprintf(tok, sizeof(tok), "%.100s", out.data);
+	tok[strcspn(tok, "\n")] = '\0';
+	buf_release(&out);
+	snprintf(cmd, sizeof(cmd),
+		 "JK_AGENT=%s sh %s/provisioning/make-kiosk.sh --prefix %s --server http://127.0.0.1:%d"
+		 " --enroll-token %s --kiosk-id box-01 --root-json %s/root.json --language en > %s/mk.out 2>&1",
+		 JK_AGENT_BIN, SOURCE_DIR, box, port, tok, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(p, sizeof(p), "%s/etc/kiosk/device-token", box);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	snprintf(p, sizeof(p), "%s/etc/kiosk/kiosk.json", box);
+	json_object *k = json_object_from_file(p);
+	assert_non_null(k);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0007, 0); /* the token is not for everyone */
+	char api_tok[128];
+	snprintf(api_tok, sizeof(api_tok), "%s", field(k, "device_token"));
+	assert_string_equal(field(k, "kiosk_id"), "box-01");
+	assert_string_equal(field(k, "language"), "en");
+	json_object_put(k);
+	/* the kiosk's API takes the token; the fleet knows the box in its group */
+	buf_init(&out);
+	assert_int_equal(tu_http(port, api_tok, "GET", "v1/regions", NULL, NULL, &out), 200);
+	buf_release(&out);
+	json_object *o = post(api_tok, "v1/fleet/heartbeat", "{\"version\": 0}", (long[]){0});
+	assert_non_null(o);
+	json_object_put(o);
+	snprintf(cmd, sizeof(cmd), "grep -qx 'JK_UPDATE_URL=http://127.0.0.1:%d/releases/' %s/etc/kiosk/update.env"
+		 " && cmp -s %s/root.json %s/usr/share/jk/root.json", port, box, dir, box);
+	assert_int_equal(system(cmd), 0);
+	/* the same one-time token again: refused, with a reason */
+	snprintf(cmd, sizeof(cmd),
+		 "JK_AGENT=%s sh %s/provisioning/make-kiosk.sh --prefix %s --server http://127.0.0.1:%d"
+		 " --enroll-token %s --kiosk-id box-02 --root-json %s/root.json > %s/mk2.out 2>&1",
+		 JK_AGENT_BIN, SOURCE_DIR, box, port, tok, dir, dir);
+	assert_int_not_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "grep -q 'already used' %s/mk2.out && grep -q 'enrollment failed' %s/mk2.out",
+		 dir, dir);
+	assert_int_equal(system(cmd), 0);
+	/* reconfigured without enrolling again: the token stays */
+	snprintf(cmd, sizeof(cmd),
+		 "JK_AGENT=%s sh %s/provisioning/make-kiosk.sh --prefix %s --server http://127.0.0.1:%d"
+		 " --kiosk-id box-01 --root-json %s/root.json >/dev/null 2>&1 && grep -q '%s' %s/etc/kiosk/kiosk.json",
+		 JK_AGENT_BIN, SOURCE_DIR, box, port, dir, api_tok, box);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_enroll),
 		cmocka_unit_test(test_staged_rollout),
 		cmocka_unit_test(test_agent_follows_rollout),
+		cmocka_unit_test(test_make_kiosk),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

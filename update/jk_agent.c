@@ -12,6 +12,12 @@
  *	    [--media-cache /var/cache/kiosk/media]
  *	    [--fleet URL --token-file FILE] [--bandwidth BYTES_PER_S] [--once]
  *
+ *	jk-agent --enroll ONE_TIME_TOKEN --kiosk-id lib-seo-01 \
+ *	    --fleet https://fleet.example/ --token-file /etc/kiosk/device-token
+ *
+ * enrolls the kiosk once (provisioning/make-kiosk.sh): the device token the fleet
+ * answers, which is also the kiosk's API token, goes into --token-file (0600).
+ *
  * With --kiosk-socket and without --health / --idle, the kiosk's automation
  * socket answers both questions (agent.h). With --fleet, every cycle starts with
  * a heartbeat (version, uptime, free disk, the last attempt and its reason, and
@@ -21,6 +27,8 @@
  * the last answer holds.
  */
 #include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <openssl/crypto.h>
 #include <sodium.h>
@@ -45,12 +53,43 @@ static size_t collect(char *p, size_t sz, size_t n, void *ud)
 	return sz * n;
 }
 
+/* POSTs the JSON o to fleet + path (with the device token when given); the answer
+ * goes into resp, NUL-terminated. Returns the HTTP status, or -1 with why. */
+static long post_json(const char *fleet, const char *path, const char *token, json_object *o,
+		      buf *resp, char *why, size_t wn)
+{
+	char url[2048], auth[300];
+	long status = -1;
+	struct curl_slist *hd = curl_slist_append(NULL, "Content-Type: application/json");
+	CURL *h = curl_easy_init();
+	snprintf(url, sizeof(url), "%s%s", fleet, path);
+	if (token) {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+		hd = curl_slist_append(hd, auth);
+	}
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, json_object_to_json_string(o));
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	CURLcode cc = curl_easy_perform(h);
+	if (cc != CURLE_OK)
+		snprintf(why, wn, "%.150s: %s", url, curl_easy_strerror(cc));
+	else
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(hd);
+	curl_easy_cleanup(h);
+	buf_addc(resp, '\0');
+	return status;
+}
+
 /* Tells the fleet how this kiosk is and what the last attempt did; returns the
  * release it may install, or -2 when the fleet did not answer. */
 static long long heartbeat(const char *fleet, const char *token, const agent_cfg *c,
 			   const agent_result *last)
 {
-	char url[2048], auth[256];
 	struct statvfs sv;
 	double up = 0;
 	FILE *f = fopen("/proc/uptime", "r");
@@ -89,36 +128,66 @@ static long long heartbeat(const char *fleet, const char *token, const agent_cfg
 		json_object_object_add(u, "reason", json_object_new_string(last->reason));
 		json_object_object_add(o, "update", u);
 	}
-	CURL *h = curl_easy_init();
-	struct curl_slist *hd = NULL;
 	buf resp;
-	long status = 0, allowed = -2;
+	char why[256];
+	long allowed = -2;
 	buf_init(&resp);
-	snprintf(url, sizeof(url), "%sv1/fleet/heartbeat", fleet);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
-	hd = curl_slist_append(hd, auth);
-	hd = curl_slist_append(hd, "Content-Type: application/json");
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, json_object_to_json_string(o));
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	if (curl_easy_perform(h) == CURLE_OK &&
-	    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK && status == 200) {
-		buf_addc(&resp, '\0');
+	if (post_json(fleet, "v1/fleet/heartbeat", token, o, &resp, why, sizeof(why)) == 200) {
 		json_object *r = json_tokener_parse(resp.data), *v;
 		if (r && json_object_object_get_ex(r, "allowed_release", &v) &&
 		    json_object_is_type(v, json_type_int))
 			allowed = (long)json_object_get_int64(v);
 		json_object_put(r);
 	}
-	curl_slist_free_all(hd);
-	curl_easy_cleanup(h);
 	buf_wipe(&resp);
 	json_object_put(o);
 	return allowed;
+}
+
+/* Trades the one-time enrollment token for the device token, kept in token_file. */
+static int enroll(const char *fleet, const char *once, const char *kiosk_id, const char *token_file)
+{
+	char why[256], tmp[4200];
+	long status = 0;
+	buf resp;
+	json_object *o = json_object_new_object(), *r = NULL, *v;
+	int rc = 1;
+	json_object_object_add(o, "enroll_token", json_object_new_string(once));
+	json_object_object_add(o, "kiosk_id", json_object_new_string(kiosk_id));
+	buf_init(&resp);
+	status = post_json(fleet, "v1/fleet/enroll", NULL, o, &resp, why, sizeof(why));
+	if (status < 0) {
+		fprintf(stderr, "jk-agent: enroll: %s\n", why);
+		goto out;
+	}
+	r = json_tokener_parse(resp.data);
+	if (status != 201 || !r || !json_object_object_get_ex(r, "device_token", &v) ||
+	    !json_object_is_type(v, json_type_string)) {
+		json_object *e, *m;
+		const char *msg = r && json_object_object_get_ex(r, "error", &e) &&
+					  json_object_object_get_ex(e, "message", &m)
+				      ? json_object_get_string(m)
+				      : "unexpected answer";
+		fprintf(stderr, "jk-agent: enroll refused (HTTP %ld): %s\n", status, msg);
+		goto out;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", token_file);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	const char *tok = json_object_get_string(v);
+	if (fd < 0 || write(fd, tok, strlen(tok)) != (ssize_t)strlen(tok) || write(fd, "\n", 1) != 1 ||
+	    fsync(fd) != 0 || close(fd) != 0 || rename(tmp, token_file) < 0) {
+		fprintf(stderr, "jk-agent: enroll: cannot write %s: %s\n", token_file, strerror(errno));
+		if (fd >= 0)
+			unlink(tmp);
+		goto out;
+	}
+	printf("{\"enrolled\":\"%s\"}\n", kiosk_id);
+	rc = 0;
+out:
+	json_object_put(r);
+	json_object_put(o);
+	buf_wipe(&resp);
+	return rc;
 }
 
 static void print(const char *when, const agent_result *r)
@@ -190,7 +259,8 @@ int main(int argc, char **argv)
 {
 	agent_cfg c = {0};
 	agent_result r;
-	const char *trusted = NULL, *fleet = NULL, *token_file = NULL;
+	const char *trusted = NULL, *fleet = NULL, *token_file = NULL, *enroll_token = NULL,
+		   *kiosk_id = NULL;
 	char token[256] = "";
 	long long interval = 900, v;
 	int once = 0;
@@ -225,6 +295,10 @@ int main(int argc, char **argv)
 			interval = v;
 		else if (strcmp(f, "--idle") == 0)
 			c.idle_cmd = val;
+		else if (strcmp(f, "--enroll") == 0)
+			enroll_token = val;
+		else if (strcmp(f, "--kiosk-id") == 0)
+			kiosk_id = val;
 		else if (strcmp(f, "--media-cache") == 0)
 			c.media_dir = val;
 		else if (strcmp(f, "--kiosk-socket") == 0)
@@ -249,6 +323,17 @@ int main(int argc, char **argv)
 			fprintf(stderr, "jk-agent: unknown option or bad value %s\n", f);
 			return 2;
 		}
+	}
+	if (enroll_token) {
+		if (!fleet || !kiosk_id || !token_file) {
+			fprintf(stderr, "jk-agent: --enroll needs --fleet, --kiosk-id and --token-file\n");
+			return 2;
+		}
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return 1;
+		int erc = enroll(fleet, enroll_token, kiosk_id, token_file);
+		curl_global_cleanup();
+		return erc;
 	}
 	if (!c.root_dir || !c.base_url || !c.hardware) {
 		fprintf(stderr, "jk-agent: --root-dir, --url and --hardware are needed\n");
