@@ -13,6 +13,7 @@
 
 #include <curl/curl.h>
 #include <json-c/json.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -369,6 +370,49 @@ static void test_make_kiosk(void **s)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* A kiosk's recent errors: each new one once, newest first, at most 20. */
+static void test_error_history(void **s)
+{
+	char body[256], p[128], err[256];
+	const char *seq[] = {"disk full: 9 bytes needed", "disk full: 9 bytes needed", NULL,
+			     "timestamp unavailable", NULL, "disk full: 9 bytes needed"};
+	long st;
+	(void)s;
+	for (size_t i = 0; i < sizeof(seq) / sizeof(*seq); i++) {
+		snprintf(body, sizeof(body), "{\"version\": 1%s%s%s}", seq[i] ? ", \"last_error\": \"" : "",
+			 seq[i] ? seq[i] : "", seq[i] ? "\"" : "");
+		json_object_put(post(tokens[5], "v1/fleet/heartbeat", body, &st));
+		assert_int_equal(st, 200);
+	}
+	json_object_put(post(tokens[5], "v1/fleet/heartbeat", "{\"version\": 1, \"kiosk_error\": \"kiosk not running\"}", &st));
+	sqlite3 *db;
+	snprintf(p, sizeof(p), "%s/jobcenter.db", dir);
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	json_object *d, *errs;
+	assert_int_equal(fl_device_json(db, ids[5], &d, err, sizeof(err)), 0);
+	assert_non_null(d);
+	assert_true(json_object_object_get_ex(d, "errors", &errs));
+	const char *want[] = {"kiosk: kiosk not running", "disk full: 9 bytes needed", "timestamp unavailable",
+			      "disk full: 9 bytes needed"};
+	assert_int_equal(json_object_array_length(errs), 4);
+	for (int i = 0; i < 4; i++)
+		assert_string_equal(field(json_object_array_get_idx(errs, (size_t)i), "message"), want[i]);
+	json_object_put(d);
+	/* twenty-five different ones: the newest twenty stay */
+	for (int i = 0; i < 25; i++) {
+		snprintf(body, sizeof(body), "{\"version\": 1, \"last_error\": \"error %d\"}", i);
+		json_object_put(post(tokens[5], "v1/fleet/heartbeat", body, &st));
+	}
+	assert_int_equal(fl_device_json(db, ids[5], &d, err, sizeof(err)), 0);
+	json_object_object_get_ex(d, "errors", &errs);
+	assert_int_equal(json_object_array_length(errs), 20);
+	assert_string_equal(field(json_object_array_get_idx(errs, 0), "message"), "error 24");
+	json_object_put(d);
+	assert_int_equal(fl_device_json(db, "no-such-kiosk", &d, err, sizeof(err)), 0);
+	assert_null(d);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_staged_rollout),
 		cmocka_unit_test(test_agent_follows_rollout),
 		cmocka_unit_test(test_make_kiosk),
+		cmocka_unit_test(test_error_history),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1294,9 +1294,10 @@ static void fleet_page(struct cx *c, const char *error)
 		long long free_b = json_object_object_get_ex(d, "disk_free", &v) ? json_object_get_int64(v) : 0;
 		snprintf(disk, sizeof(disk), "%.1f\xc2\xa0GB", (double)free_b / 1e9); /* no break */
 		long long outbox = sch_int(d, "outbox");
-		html_printf(c->o, "<tr%s><td>%s</td><td>%s</td><td>%lld</td><td>%s</td><td>%s</td>"
-				  "<td%s>%lld</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+		html_printf(c->o, "<tr%s><td><a href=\"/console/fleet/%s\">%s</a></td><td>%s</td><td>%lld</td>"
+				  "<td>%s</td><td>%s</td><td%s>%lld</td><td>%s</td><td>%s</td><td>%s</td></tr>",
 			    mins > 60 || mins < 0 ? " class=\"st-cancelled\"" : "", sch_str(d, "kiosk_id"),
+			    sch_str(d, "kiosk_id"),
 			    sch_str(d, "group"), (long long)sch_int(d, "version"), ago, age,
 			    outbox > 0 ? " class=\"warn\"" : "", outbox, disk,
 			    sch_str(d, "last_attempt"), sch_str(d, "last_error"));
@@ -1317,6 +1318,77 @@ static void h_fleet(void *a, srv_req *req, srv_resp *resp)
 		else
 			fleet_page(&c, NULL);
 	}
+	end(&c);
+}
+
+/* Seoul wall time of a Unix time, "2026-11-23 14:05". */
+static void seoul_time(long long t, char out[24])
+{
+	char iso[32];
+	kdate_format_rfc3339((time_t)t, iso);
+	snprintf(out, 24, "%.10s %.5s", iso, iso + 11);
+}
+
+/* One kiosk: what it last said, its update attempts and its recent errors. */
+static void h_fleet_kiosk(void *a, srv_req *req, srv_resp *resp)
+{
+	struct cx c;
+	char err[256], when[24];
+	json_object *d = NULL, *v;
+	if (begin(&c, a, req, resp) < 0 || !need_login(&c))
+		goto out;
+	if (!is_admin(&c)) {
+		fail_page(&c, 403, "관리자만 볼 수 있습니다. (Admins only.)");
+		goto out;
+	}
+	if (!req->path_arg || fl_device_json(req->db, req->path_arg, &d, err, sizeof(err)) < 0 || !d) {
+		fail_page(&c, 404, "그런 키오스크가 없습니다. (No such kiosk.)");
+		goto out;
+	}
+	page_begin(&c, "키오스크", "fleet");
+	html_printf(c.o, "<p><a href=\"/console/fleet\">← 키오스크 관리</a></p><h2>%s</h2><dl>",
+		    sch_str(d, "kiosk_id"));
+	seoul_time(json_object_object_get_ex(d, "last_seen", &v) ? json_object_get_int64(v) : 0, when);
+	long long up = json_object_object_get_ex(d, "uptime_s", &v) ? json_object_get_int64(v) : 0;
+	long long disk = json_object_object_get_ex(d, "disk_free", &v) ? json_object_get_int64(v) : 0;
+	long long age = json_object_object_get_ex(d, "cache_age_s", &v) && v ? json_object_get_int64(v) : -1;
+	char gb[32];
+	snprintf(gb, sizeof(gb), "%.1f\xc2\xa0GB", (double)disk / 1e9); /* html_printf: no %f */
+	html_printf(c.o, "<dt>그룹</dt><dd>%s</dd><dt>릴리스</dt><dd>%lld</dd><dt>마지막 연락</dt><dd>%s</dd>"
+			 "<dt>켜진 지</dt><dd>%lld시간 %lld분</dd><dt>여유 공간</dt><dd>%s</dd>",
+		    sch_str(d, "group"), (long long)sch_int(d, "version"), when, up / 3600, up % 3600 / 60,
+		    gb);
+	if (age >= 0)
+		html_printf(c.o, "<dt>정보 기준</dt><dd>%lld분 전</dd>", age / 60);
+	html_printf(c.o, "<dt>미전송 예약</dt><dd>%lld</dd></dl>", (long long)sch_int(d, "outbox"));
+	json_object *arr;
+	json_object_object_get_ex(d, "attempts", &arr);
+	buf_adds(c.o, "<table><caption>업데이트 <span lang=\"en\">Updates</span></caption><thead><tr>"
+		       "<th scope=\"col\">시각</th><th scope=\"col\">릴리스</th><th scope=\"col\">결과</th>"
+		       "<th scope=\"col\">이유</th></tr></thead><tbody>");
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *r = json_object_array_get_idx(arr, i);
+		seoul_time(json_object_object_get_ex(r, "at", &v) ? json_object_get_int64(v) : 0, when);
+		html_printf(c.o, "<tr><td>%s</td><td>%lld</td><td>%s</td><td>%s</td></tr>", when,
+			    (long long)sch_int(r, "version"), sch_str(r, "outcome"), sch_str(r, "reason"));
+	}
+	if (json_object_array_length(arr) == 0)
+		buf_adds(c.o, "<tr><td colspan=\"4\">아직 없습니다.</td></tr>");
+	buf_adds(c.o, "</tbody></table>");
+	json_object_object_get_ex(d, "errors", &arr);
+	buf_adds(c.o, "<table><caption>최근 오류 <span lang=\"en\">Recent errors</span></caption><thead><tr>"
+		       "<th scope=\"col\">시각</th><th scope=\"col\">오류</th></tr></thead><tbody>");
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *r = json_object_array_get_idx(arr, i);
+		seoul_time(json_object_object_get_ex(r, "at", &v) ? json_object_get_int64(v) : 0, when);
+		html_printf(c.o, "<tr><td>%s</td><td>%s</td></tr>", when, sch_str(r, "message"));
+	}
+	if (json_object_array_length(arr) == 0)
+		buf_adds(c.o, "<tr><td colspan=\"2\">오류가 없습니다.</td></tr>");
+	buf_adds(c.o, "</tbody></table>");
+	page_end(&c);
+out:
+	json_object_put(d);
 	end(&c);
 }
 
@@ -1615,6 +1687,7 @@ static const srv_route routes[] = {
 	{"GET", "/console/account", 0, h_account},
 	{"GET", "/console/fleet", 0, h_fleet},
 	{"POST", "/console/fleet", 0, h_fleet_post},
+	{"GET", "/console/fleet/*", 0, h_fleet_kiosk},
 	{"POST", "/console/account", 0, h_account_post},
 };
 

@@ -24,7 +24,11 @@ static const char schema[] =
 	/* the last outcome of each kiosk's attempt at each release */
 	"CREATE TABLE IF NOT EXISTS fleet_attempts(kiosk_id TEXT NOT NULL, version INTEGER NOT NULL,"
 	" outcome TEXT NOT NULL, reason TEXT, at INTEGER NOT NULL, seq INTEGER NOT NULL,"
-	" PRIMARY KEY(kiosk_id, version)) WITHOUT ROWID;";
+	" PRIMARY KEY(kiosk_id, version)) WITHOUT ROWID;"
+	/* each kiosk's recent errors, as they changed (the newest 20 kept) */
+	"CREATE TABLE IF NOT EXISTS fleet_errors(kiosk_id TEXT NOT NULL, at INTEGER NOT NULL,"
+	" message TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS fleet_errors_kiosk ON fleet_errors(kiosk_id, at);";
 
 int fl_schema(sqlite3 *db, char *err, size_t errlen)
 {
@@ -327,6 +331,37 @@ int fl_heartbeat(sqlite3 *db, const char *kiosk, const char *body, size_t len, t
 	}
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto dberr;
+	/* a kiosk that does not answer its agent matters more than an old failed update */
+	char kerr[600];
+	const char *le = jstr(o, "last_error"), *ke = jstr(o, "kiosk_error");
+	if (ke && strlen(ke) <= 500) {
+		snprintf(kerr, sizeof(kerr), "kiosk: %s", ke);
+		le = kerr;
+	}
+	/* an error that is new for this kiosk goes into its history */
+	if (le && strlen(le) <= 500 &&
+	    sqlite3_prepare_v2(db,
+			       "INSERT INTO fleet_errors(kiosk_id, at, message) SELECT ?1, ?2, ?3"
+			       " WHERE ?3 IS NOT (SELECT last_error FROM fleet_devices WHERE kiosk_id = ?1)",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, kiosk, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (long long)now);
+		sqlite3_bind_text(st, 3, le, -1, SQLITE_STATIC);
+		int erc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (erc != SQLITE_DONE)
+			goto dberr;
+		if (sqlite3_changes(db) &&
+		    sqlite3_prepare_v2(db,
+				       "DELETE FROM fleet_errors WHERE kiosk_id = ?1 AND rowid NOT IN (SELECT"
+				       " rowid FROM fleet_errors WHERE kiosk_id = ?1 ORDER BY at DESC, rowid DESC"
+				       " LIMIT 20)",
+				       -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, kiosk, -1, SQLITE_STATIC);
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+	}
 	if (sqlite3_prepare_v2(db,
 			       "INSERT INTO fleet_devices(kiosk_id, version, last_seen, uptime_s, disk_free,"
 			       " cache_age_s, outbox, last_error, bucket) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)"
@@ -335,13 +370,6 @@ int fl_heartbeat(sqlite3 *db, const char *kiosk, const char *body, size_t len, t
 			       " last_error = ?8",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto dberr;
-	/* a kiosk that does not answer its agent matters more than an old failed update */
-	char kerr[600];
-	const char *le = jstr(o, "last_error"), *ke = jstr(o, "kiosk_error");
-	if (ke && strlen(ke) <= 500) {
-		snprintf(kerr, sizeof(kerr), "kiosk: %s", ke);
-		le = kerr;
-	}
 	sqlite3_bind_text(st, 1, kiosk, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, jint(o, "version", 0));
 	sqlite3_bind_int64(st, 3, (long long)now);
@@ -544,5 +572,63 @@ int fl_status_json(sqlite3 *db, json_object **out, char *err, size_t errlen)
 		json_object_object_add(o, "rollout", ro);
 	}
 	*out = o;
+	return 0;
+}
+
+/* Appends to arr one object per row of st: column i named names[i]. */
+static void rows_json(sqlite3_stmt *st, const char *const *names, int n, json_object *arr)
+{
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_object *r = json_object_new_object();
+		for (int i = 0; i < n; i++) {
+			int t = sqlite3_column_type(st, i);
+			json_object_object_add(r, names[i],
+					       t == SQLITE_NULL	     ? NULL
+					       : t == SQLITE_INTEGER ? json_object_new_int64(sqlite3_column_int64(st, i))
+								     : json_object_new_string((const char *)sqlite3_column_text(st, i)));
+		}
+		json_object_array_add(arr, r);
+	}
+}
+
+int fl_device_json(sqlite3 *db, const char *kiosk, json_object **out, char *err, size_t errlen)
+{
+	static const char *const dev[] = {"kiosk_id", "group", "version", "last_seen", "uptime_s",
+					  "disk_free", "cache_age_s", "outbox", "last_error"};
+	static const char *const att[] = {"version", "outcome", "reason", "at"};
+	static const char *const errs[] = {"at", "message"};
+	static const char *const sql[] = {
+		"SELECT kiosk_id, grp, version, last_seen, uptime_s, disk_free, cache_age_s, outbox,"
+		" last_error FROM fleet_devices WHERE kiosk_id = ?1",
+		"SELECT version, outcome, reason, at FROM fleet_attempts WHERE kiosk_id = ?1"
+		" ORDER BY seq DESC LIMIT 20",
+		"SELECT at, message FROM fleet_errors WHERE kiosk_id = ?1 ORDER BY at DESC, rowid DESC"
+		" LIMIT 20"};
+	const char *const *names[] = {dev, att, errs};
+	const int nn[] = {9, 4, 2};
+	json_object *parts[3];
+	*out = NULL;
+	for (int i = 0; i < 3; i++) {
+		sqlite3_stmt *st;
+		parts[i] = json_object_new_array();
+		if (sqlite3_prepare_v2(db, sql[i], -1, &st, NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "device: %s", sqlite3_errmsg(db));
+			for (int k = 0; k <= i; k++)
+				json_object_put(parts[k]);
+			return -1;
+		}
+		sqlite3_bind_text(st, 1, kiosk, -1, SQLITE_STATIC);
+		rows_json(st, names[i], nn[i], parts[i]);
+		sqlite3_finalize(st);
+	}
+	if (json_object_array_length(parts[0]) == 0) {
+		for (int k = 0; k < 3; k++)
+			json_object_put(parts[k]);
+		return 0;
+	}
+	*out = json_object_get(json_object_array_get_idx(parts[0], 0));
+	json_object_object_add(*out, "attempts", parts[1]);
+	json_object_object_add(*out, "errors", parts[2]);
+	json_object_put(parts[0]);
 	return 0;
 }

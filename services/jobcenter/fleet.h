@@ -56,4 +56,9 @@ int fl_bucket(const char *kiosk);
 /* Devices and rollouts for the console and `jobcenter fleet status`. */
 int fl_status_json(sqlite3 *db, json_object **out, char *err, size_t errlen) WUR;
 
+/* One kiosk: its inventory row with "attempts" (its update attempts, newest first)
+ * and "errors" (its recent errors as they changed, newest first, at most 20 of
+ * each). *out is NULL (and 0 returned) for an unknown kiosk; you own it. */
+int fl_device_json(sqlite3 *db, const char *kiosk, json_object **out, char *err, size_t errlen) WUR;
+
 #endif

@@ -241,6 +241,13 @@ try {
   await page.getByRole('cell', { name: 'lib-seo-01' }).waitFor();
   await page.getByRole('cell', { name: 'timestamp unavailable' }).waitFor();
   await axeScan(page, 'fleet');
+  log('the admin opens one kiosk: its updates and recent errors');
+  await page.getByRole('link', { name: 'lib-seo-01' }).click();
+  await page.getByRole('heading', { name: 'lib-seo-01' }).waitFor();
+  await page.locator('table', { has: page.getByText('최근 오류') })
+    .getByRole('cell', { name: 'timestamp unavailable' }).waitFor();
+  await axeScan(page, 'fleet-kiosk');
+  await page.getByRole('link', { name: /키오스크 관리$/ }).first().click();
   await page.getByRole('button', { name: '일시 중지' }).click();
   await page.getByRole('status').filter({ hasText: '저장했습니다' }).waitFor();
   await page.locator('.badge.paused').waitFor();
