@@ -66,6 +66,14 @@ void kiosk_start_args(struct kiosk *k, const char *config, const char *size, con
 		for (int i = 0; extra && extra[i] && n < 31; i++)
 			argv[n++] = extra[i];
 		argv[n] = NULL;
+#ifdef NODLCLOSE_LIB /* sanitized builds: see tests/nodlclose.c */
+		char ao[1024];
+		const char *old_ao = getenv("ASAN_OPTIONS");
+		snprintf(ao, sizeof(ao), "%s%sverify_asan_link_order=0", old_ao ? old_ao : "",
+			 old_ao && *old_ao ? ":" : "");
+		setenv("ASAN_OPTIONS", ao, 1);
+		setenv("LD_PRELOAD", NODLCLOSE_LIB, 1);
+#endif
 		execv(KIOSK_BIN, (char *const *)argv);
 		_exit(127);
 	}
@@ -110,10 +118,18 @@ void kiosk_stop(struct kiosk *k)
 	fclose(k->in);
 	close(k->fd);
 	kill(k->pid, SIGTERM);
-	for (int i = 0; i < 250 && waitpid(k->pid, &status, WNOHANG) == 0; i++)
+	pid_t w = 0;
+	for (int i = 0; i < 250 && (w = waitpid(k->pid, &status, WNOHANG)) == 0; i++)
 		usleep(20000);
-	kill(k->pid, SIGKILL);
-	waitpid(k->pid, NULL, 0);
+	if (w == 0) {
+		kill(k->pid, SIGKILL);
+		waitpid(k->pid, NULL, 0);
+		fail_msg("the kiosk did not stop within 5 s of SIGTERM");
+	}
+	/* a clean exit: under the sanitizers, leaks and errors found at exit fail here */
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("the kiosk exited with %s %d", WIFEXITED(status) ? "status" : "signal",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 }
 
 json_object *cmd(struct kiosk *k, const char *fmt, ...)
