@@ -216,6 +216,7 @@ void app_destroy(app *a)
 	if (!a)
 		return;
 	ctl_destroy(a->ctl);
+	vc_stop(a->voice);
 	prac_free(a);
 	ply_destroy(a->player);
 	mc_stop(a->mc);
@@ -362,6 +363,8 @@ static void reset_session(app *a, const char *why)
 	wipe_session(a);
 	/* Accessibility settings belong to the person too. */
 	a->a11y_contrast = a->a11y_large = a->a11y_low = a->a11y_voice = 0;
+	vc_hush(a->voice);
+	a->vo_on = 0;
 	a->lang = strcmp(a->cfg->language, "en") == 0 ? TR_EN : TR_KO;
 	apply_theme(a);
 	a->screen = SCR_HOME;
@@ -1269,7 +1272,16 @@ static void action(app *a, const ui_node *n)
 		if (arg == 0) a->a11y_contrast = !a->a11y_contrast;
 		if (arg == 1) a->a11y_large = !a->a11y_large;
 		if (arg == 2) a->a11y_low = !a->a11y_low;
-		if (arg == 3) a->a11y_voice = !a->a11y_voice;
+		if (arg == 3) {
+			a->a11y_voice = !a->a11y_voice;
+			if (a->a11y_voice && !a->voice) {
+				char verr[160];
+				if (!(a->voice = vc_start(a->cfg->audio, verr, sizeof(verr))))
+					log_warn("voice", "error=\"%s\"", verr);
+			}
+			if (!a->a11y_voice)
+				vc_hush(a->voice);
+		}
 		apply_theme(a);
 		break;
 	case A_FOCUS_QUERY: snprintf(a->focus, sizeof(a->focus), "search.query"); break;
@@ -1621,6 +1633,19 @@ static json_object *state_json(app *a)
 	json_object_object_add(ax, "low_position", json_object_new_boolean(a->a11y_low));
 	json_object_object_add(ax, "voice", json_object_new_boolean(a->a11y_voice));
 	json_object_object_add(o, "a11y", ax);
+	if (a->voice) { /* what voice guidance said last (labels only) */
+		vc_stats vs;
+		json_object *sp = json_object_new_object();
+		vc_get_stats(a->voice, &vs);
+		json_object_object_add(sp, "last", json_object_new_string(vs.last));
+		json_object_object_add(sp, "utterances", json_object_new_int64(vs.utterances));
+		json_object_object_add(sp, "samples", json_object_new_int64(vs.samples));
+		json_object_object_add(sp, "speaking", json_object_new_boolean(vs.speaking));
+		json_object_object_add(sp, "failed", json_object_new_boolean(vs.failed));
+		json_object_object_add(o, "speech", sp);
+	} else {
+		json_object_object_add(o, "speech", NULL);
+	}
 	json_object_object_add(o, "player", prac_state_json(a));
 	kdate_format_rfc3339(clk_wall(a->clock), ts);
 	json_object_object_add(o, "now", json_object_new_string(ts));
@@ -2164,6 +2189,43 @@ static void draw_image(void *ctx, SDL_Renderer *r, int image, SDL_Rect dst)
 	}
 }
 
+/* Voice guidance: says the screen's heading when the screen changes and the
+ * focused control when the focus moves (labels only, never typed values). */
+static void announce(app *a)
+{
+	char text[512] = "";
+	size_t n = 0;
+	if (!a->a11y_voice || !a->voice) {
+		a->vo_on = 0;
+		return;
+	}
+	int new_screen = !a->vo_on || a->vo_screen != (int)a->screen;
+	if (!new_screen && strcmp(a->vo_focus, a->focus) == 0)
+		return;
+	if (!a->vo_on)
+		n += (size_t)snprintf(text, sizeof(text), "%s ", tr(a->lang, S_VO_ON));
+	if (new_screen)
+		for (int i = 0; i < a->tree->n; i++)
+			if (a->tree->nodes[i].role == UI_HEADING && a->tree->nodes[i].label &&
+			    !(a->tree->nodes[i].flags & UI_F_HIDDEN)) {
+				n += (size_t)snprintf(text + n, sizeof(text) - n, "%s. ", a->tree->nodes[i].label);
+				break;
+			}
+	const ui_node *f = a->focus[0] ? ui_find_id(a->tree, a->focus) : NULL;
+	if (f && f->label && n < sizeof(text)) {
+		const char *role = f->role == UI_TEXT_FIELD ? tr(a->lang, S_VO_FIELD)
+				   : f->role == UI_CHECKBOX ? tr(a->lang, f->checked ? S_VO_CHECKED : S_VO_UNCHECKED)
+				   : f->role == UI_BUTTON || f->role == UI_TAB || f->role == UI_KEY ? tr(a->lang, S_VO_BUTTON)
+											    : "";
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s %s", f->label, role);
+	}
+	a->vo_on = 1;
+	a->vo_screen = (int)a->screen;
+	snprintf(a->vo_focus, sizeof(a->vo_focus), "%s", a->focus);
+	if (n)
+		vc_say(a->voice, text, a->lang == TR_EN ? "en" : "ko");
+}
+
 int app_frame(app *a)
 {
 	double t0;
@@ -2173,6 +2235,7 @@ int app_frame(app *a)
 	a->dirty = 0;
 	/* clamp scroll positions to their content before building */
 	scr_build(a);
+	announce(a);
 	if (a->list.pos > a->list.max && !a->list.dragging && a->list.vel == 0 && a->list.max >= 0)
 		a->dirty |= a->list.pos - a->list.max > 0.5f;
 	rnd_tree(a->r, a->text, &a->th, a->tree, draw_image, a);

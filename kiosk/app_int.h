@@ -20,6 +20,7 @@
 #include "outbox.h"
 #include "player.h"
 #include "sphere.h"
+#include "voice.h"
 #include "vtt.h"
 #include "sync.h"
 #include "text.h"
@@ -125,6 +126,9 @@ struct app {
 	int dirty;
 	int lang; /* enum tr_lang */
 	int a11y_contrast, a11y_large, a11y_low, a11y_voice;
+	voice *voice;		  /* started the first time voice guidance is turned on */
+	int vo_screen, vo_on;	  /* what was last announced: the screen, voice on */
+	char vo_focus[64];	  /* ... and the focused node */
 
 	/* navigation */
 	int screen;

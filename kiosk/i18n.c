@@ -226,6 +226,12 @@ static const char *const cat[S_COUNT][2] = {
 	[S_PL_TO_LIST] = {"목록으로", "Back to the list"},
 	[S_PL_ENDED] = {"끝까지 보았습니다. 수고하셨습니다!", "You watched it to the end. Well done!"},
 	[S_PL_REPLAY] = {"처음부터 다시", "Watch again"},
+	[S_VO_ON] = {"음성 안내를 켰습니다. 화살표 키로 옮기고 확인 키로 누릅니다.",
+		     "Voice guidance is on. Arrow keys move, Enter presses."},
+	[S_VO_BUTTON] = {"버튼", "button"},
+	[S_VO_FIELD] = {"입력란", "text field"},
+	[S_VO_CHECKED] = {"선택됨", "selected"},
+	[S_VO_UNCHECKED] = {"선택 안 됨", "not selected"},
 };
 
 const char *tr(enum tr_lang lang, enum tr_id id)

@@ -282,6 +282,81 @@ static void screens(const char *size, const char *orient)
 	kiosk_stop(&k);
 }
 
+/* The "speech" of state, once utterances reach at least n (real time, 10 s). */
+static json_object *speech_after(struct kiosk *k, long long n)
+{
+	for (int i = 0; i < 200; i++) {
+		json_object *st = cmd(k, "{\"cmd\": \"state\"}"), *sp = get(st, "speech");
+		if (sp && json_object_get_int64(get(sp, "utterances")) >= n && !json_object_get_boolean(get(sp, "speaking")))
+			return st;
+		json_object_put(st);
+		usleep(50000);
+	}
+	fail_msg("voice guidance said nothing within 10 s");
+	return NULL;
+}
+
+/* Voice guidance (KS X 9211): turned on, it says so and what the screen is; keypad
+ * moves are spoken with the control's role; a typed name never is; the session's
+ * end silences it. Headless, nothing plays, but the synthesizer really runs. */
+static void test_voice_guidance(void **s)
+{
+	struct kiosk k;
+	char cfg[128];
+	(void)s;
+	snprintf(cfg, sizeof(cfg), "%s/kiosk.json", dir);
+	write_config(cfg, api_port, 10, "cache");
+	kiosk_start(&k, cfg, "1080x1920", "v");
+	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"home\", \"timeout_ms\": 5000}");
+	json_object *st = cmd(&k, "{\"cmd\": \"state\"}");
+	assert_null(get(st, "speech")); /* nothing started before anyone asked */
+	json_object_put(st);
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.a11y\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"a11y.voice\"}");
+	st = speech_after(&k, 1);
+	json_object *sp = get(st, "speech");
+	const char *last = json_object_get_string(get(sp, "last"));
+	printf("voice: \"%s\", %lld samples\n", last, (long long)json_object_get_int64(get(sp, "samples")));
+	assert_non_null(strstr(last, "음성 안내를 켰습니다"));
+	assert_false(json_object_get_boolean(get(sp, "failed")));
+	/* espeak-ng made sound: at least half a second at 22,050 Hz */
+	assert_true(json_object_get_int64(get(sp, "samples")) > 11025);
+	long long said = json_object_get_int64(get(sp, "utterances"));
+	json_object_put(st);
+	/* a keypad move: the focused control and its role */
+	ok(&k, "{\"cmd\": \"key\", \"key\": \"Tab\"}");
+	json_object *tree;
+	st = speech_after(&k, said + 1);
+	last = json_object_get_string(get(get(st, "speech"), "last"));
+	json_object *fnode = NULL;
+	tree = cmd(&k, "{\"cmd\": \"tree\"}");
+	json_object *nodes = get(tree, "nodes");
+	for (size_t i = 0; i < json_object_array_length(nodes); i++)
+		if (json_object_get_boolean(get(json_object_array_get_idx(nodes, i), "focused")))
+			fnode = json_object_array_get_idx(nodes, i);
+	assert_non_null(fnode);
+	assert_non_null(strstr(last, json_object_get_string(get(fnode, "label"))));
+	json_object_put(tree);
+	said = json_object_get_int64(get(get(st, "speech"), "utterances"));
+	json_object_put(st);
+	/* a new screen: its heading */
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"nav.home\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.booking\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.topic.0\", \"timeout_ms\": 5000}");
+	st = speech_after(&k, said + 1);
+	assert_true(strlen(json_object_get_string(get(get(st, "speech"), "last"))) > 0);
+	json_object_put(st);
+	/* the session ends: silence, and voice guidance off for the next person */
+	ok(&k, "{\"cmd\": \"advance\", \"ms\": 95000}");
+	ok(&k, "{\"cmd\": \"advance\", \"ms\": 25000}");
+	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"home\", \"timeout_ms\": 5000}");
+	st = cmd(&k, "{\"cmd\": \"state\"}");
+	assert_false(json_object_get_boolean(get(get(st, "a11y"), "voice")));
+	assert_string_equal(json_object_get_string(get(get(st, "speech"), "last")), "");
+	json_object_put(st);
+	kiosk_stop(&k);
+}
+
 static void test_screenshots(void **s)
 {
 	(void)s;
@@ -768,6 +843,7 @@ int main(void)
 		cmocka_unit_test(test_idle_reset_wipes),
 		cmocka_unit_test(test_hanging_server),
 		cmocka_unit_test(test_screenshots),
+		cmocka_unit_test(test_voice_guidance),
 		cmocka_unit_test(test_booking),
 		cmocka_unit_test(test_booking_taken),
 		cmocka_unit_test(test_disk_full),
