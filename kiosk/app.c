@@ -1426,12 +1426,27 @@ static void user_input(app *a)
 	a->last_input = clk_ms(a->clock);
 }
 
+/* With voice guidance on, blind people explore the screen by touch: a first tap
+ * on a control moves the focus there and voice guidance reads it out; a second
+ * tap on the focused control acts. Keys of the on-screen keyboard act at once
+ * (the focus must stay in the text field they type into). Returns 1 when the tap
+ * only explored. */
+static int explore(app *a, const ui_node *n)
+{
+	if (!a->a11y_voice || !a->voice || n->role == UI_KEY || !n->action || !n->id[0] ||
+	    strcmp(a->focus, n->id) == 0)
+		return 0;
+	snprintf(a->focus, sizeof(a->focus), "%s", n->id);
+	a->dirty = 1;
+	return 1;
+}
+
 static void gesture(app *a, const inp_gesture *g)
 {
 	const ui_node *n;
 	switch (g->kind) {
 	case INP_TAP:
-		if (!(n = ui_hit(a->tree, (int)g->x, (int)g->y)))
+		if (!(n = ui_hit(a->tree, (int)g->x, (int)g->y)) || explore(a, n))
 			break;
 		if (n->action == A_PL_SEEK && n->rect.w > 0) { /* the bar: where it was touched */
 			int per = (int)((g->x - (float)n->rect.x) * 1000 / (float)n->rect.w);
@@ -1478,7 +1493,7 @@ static void gesture(app *a, const inp_gesture *g)
 		break;
 	case INP_LONG_PRESS:
 		/* a long press on a key or button acts once, like a tap */
-		if ((n = ui_hit(a->tree, (int)g->x, (int)g->y)) && n->role != UI_LIST_ITEM)
+		if ((n = ui_hit(a->tree, (int)g->x, (int)g->y)) && n->role != UI_LIST_ITEM && !explore(a, n))
 			action(a, n);
 		break;
 	}

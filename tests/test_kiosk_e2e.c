@@ -297,8 +297,9 @@ static json_object *speech_after(struct kiosk *k, long long n)
 }
 
 /* Voice guidance (KS X 9211): turned on, it says so and what the screen is; keypad
- * moves are spoken with the control's role; a typed name never is; the session's
- * end silences it. Headless, nothing plays, but the synthesizer really runs. */
+ * moves are spoken with the control's role; a first tap reads a button out and a
+ * second presses it; the session's end silences it and turns it off. Headless,
+ * nothing plays, but the synthesizer really runs. */
 static void test_voice_guidance(void **s)
 {
 	struct kiosk k;
@@ -339,8 +340,17 @@ static void test_voice_guidance(void **s)
 	json_object_put(tree);
 	said = json_object_get_int64(get(get(st, "speech"), "utterances"));
 	json_object_put(st);
-	/* a new screen: its heading */
+	/* exploring by touch: the first tap reads the button out, the second acts */
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"nav.home\"}");
+	st = speech_after(&k, said + 1);
+	assert_string_equal(json_object_get_string(get(st, "screen")), "a11y");
+	assert_non_null(strstr(json_object_get_string(get(get(st, "speech"), "last")), "처음으로 버튼"));
+	said = json_object_get_int64(get(get(st, "speech"), "utterances"));
+	json_object_put(st);
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"nav.home\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"screen\": \"home\", \"timeout_ms\": 5000}");
+	/* a new screen: its heading */
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.booking\"}");
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.booking\"}");
 	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.topic.0\", \"timeout_ms\": 5000}");
 	st = speech_after(&k, said + 1);
