@@ -365,6 +365,7 @@ static void reset_session(app *a, const char *why)
 	a->a11y_contrast = a->a11y_large = a->a11y_low = a->a11y_voice = 0;
 	vc_hush(a->voice);
 	a->vo_on = 0;
+	a->vo_heads[0] = '\0';
 	a->lang = strcmp(a->cfg->language, "en") == 0 ? TR_EN : TR_KO;
 	apply_theme(a);
 	a->screen = SCR_HOME;
@@ -2204,30 +2205,41 @@ static void draw_image(void *ctx, SDL_Renderer *r, int image, SDL_Rect dst)
 	}
 }
 
-/* Voice guidance: says the screen's heading when the screen changes and the
- * focused control when the focus moves (labels only, never typed values). */
+/* Voice guidance: says the screen's headings when the screen changes, a heading
+ * that appears or changes on the same screen (a booking step, the number of
+ * results, the idle warning), and the focused control when the focus moves
+ * (labels only, never typed values). */
 static void announce(app *a)
 {
-	char text[512] = "";
-	size_t n = 0;
+	char text[512] = "", heads[512] = "";
+	size_t n = 0, hn = 0;
 	if (!a->a11y_voice || !a->voice) {
 		a->vo_on = 0;
 		return;
 	}
+	for (int i = 0; i < a->tree->n && hn < sizeof(heads); i++) {
+		const ui_node *h = &a->tree->nodes[i];
+		if (h->role == UI_HEADING && h->label && *h->label && !(h->flags & UI_F_HIDDEN))
+			hn += (size_t)snprintf(heads + hn, sizeof(heads) - hn, "%s. ", h->label);
+	}
 	int new_screen = !a->vo_on || a->vo_screen != (int)a->screen;
-	if (!new_screen && strcmp(a->vo_focus, a->focus) == 0)
+	int new_heads = strcmp(heads, a->vo_heads) != 0;
+	if (!new_screen && !new_heads && strcmp(a->vo_focus, a->focus) == 0)
 		return;
 	if (!a->vo_on)
 		n += (size_t)snprintf(text, sizeof(text), "%s ", tr(a->lang, S_VO_ON));
-	if (new_screen)
-		for (int i = 0; i < a->tree->n; i++)
-			if (a->tree->nodes[i].role == UI_HEADING && a->tree->nodes[i].label &&
-			    !(a->tree->nodes[i].flags & UI_F_HIDDEN)) {
-				n += (size_t)snprintf(text + n, sizeof(text) - n, "%s. ", a->tree->nodes[i].label);
-				break;
-			}
+	if (new_screen) {
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s", heads);
+	} else if (new_heads) { /* only what is new */
+		for (int i = 0; i < a->tree->n && n < sizeof(text); i++) {
+			const ui_node *h = &a->tree->nodes[i];
+			if (h->role == UI_HEADING && h->label && *h->label && !(h->flags & UI_F_HIDDEN) &&
+			    !strstr(a->vo_heads, h->label))
+				n += (size_t)snprintf(text + n, sizeof(text) - n, "%s. ", h->label);
+		}
+	}
 	const ui_node *f = a->focus[0] ? ui_find_id(a->tree, a->focus) : NULL;
-	if (f && f->label && n < sizeof(text)) {
+	if (f && f->label && n < sizeof(text) && (new_screen || strcmp(a->vo_focus, a->focus) != 0)) {
 		const char *role = f->role == UI_TEXT_FIELD ? tr(a->lang, S_VO_FIELD)
 				   : f->role == UI_CHECKBOX ? tr(a->lang, f->checked ? S_VO_CHECKED : S_VO_UNCHECKED)
 				   : f->role == UI_BUTTON || f->role == UI_TAB || f->role == UI_KEY ? tr(a->lang, S_VO_BUTTON)
@@ -2237,6 +2249,7 @@ static void announce(app *a)
 	a->vo_on = 1;
 	a->vo_screen = (int)a->screen;
 	snprintf(a->vo_focus, sizeof(a->vo_focus), "%s", a->focus);
+	memcpy(a->vo_heads, heads, sizeof(heads));
 	if (n)
 		vc_say(a->voice, text, a->lang == TR_EN ? "en" : "ko");
 }

@@ -129,6 +129,7 @@ struct app {
 	voice *voice;		  /* started the first time voice guidance is turned on */
 	int vo_screen, vo_on;	  /* what was last announced: the screen, voice on */
 	char vo_focus[64];	  /* ... and the focused node */
+	char vo_heads[512];	  /* ... and the screen's headings */
 
 	/* navigation */
 	int screen;
