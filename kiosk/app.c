@@ -2205,6 +2205,34 @@ static void draw_image(void *ctx, SDL_Renderer *r, int image, SDL_Rect dst)
 	}
 }
 
+/* What voice guidance reads without being asked: headings, errors, and the
+ * booking code a person must write down. */
+static int vo_said(const ui_node *h)
+{
+	size_t l = strlen(h->id);
+	if (!h->label || !*h->label || (h->flags & UI_F_HIDDEN))
+		return 0;
+	return h->role == UI_HEADING || strcmp(h->id, "booking.code") == 0 ||
+	       (l > 6 && strcmp(h->id + l - 6, ".error") == 0);
+}
+
+/* A node's text to say; the booking code is spelled out, one character at a
+ * time ("Q, 7, K, ..."), after what it is. */
+static const char *vo_text(app *a, const ui_node *h, char *b, size_t bn)
+{
+	size_t n;
+	if (strcmp(h->id, "booking.code") != 0)
+		return h->label;
+	n = (size_t)snprintf(b, bn, "%s: ", a->bk_queued ? (a->lang == TR_EN ? "Reference" : "접수 번호")
+							: (a->lang == TR_EN ? "Booking code" : "예약 번호"));
+	for (const char *p = h->label; *p && n + 4 < bn; p++)
+		if ((unsigned char)*p > ' ' && (unsigned char)*p < 0x80)
+			n += (size_t)snprintf(b + n, bn - n, "%c, ", *p);
+	if (n >= 2 && n < bn && b[n - 2] == ',')
+		b[n - 2] = '\0';
+	return b;
+}
+
 /* Voice guidance: says the screen's headings when the screen changes, a heading
  * that appears or changes on the same screen (a booking step, the number of
  * results, the idle warning), and the focused control when the focus moves
@@ -2219,8 +2247,10 @@ static void announce(app *a)
 	}
 	for (int i = 0; i < a->tree->n && hn < sizeof(heads); i++) {
 		const ui_node *h = &a->tree->nodes[i];
-		if (h->role == UI_HEADING && h->label && *h->label && !(h->flags & UI_F_HIDDEN))
-			hn += (size_t)snprintf(heads + hn, sizeof(heads) - hn, "%s. ", h->label);
+		char spelled[160];
+		if (!vo_said(h))
+			continue;
+		hn += (size_t)snprintf(heads + hn, sizeof(heads) - hn, "%s. ", vo_text(a, h, spelled, sizeof(spelled)));
 	}
 	int new_screen = !a->vo_on || a->vo_screen != (int)a->screen;
 	int new_heads = strcmp(heads, a->vo_heads) != 0;
@@ -2233,9 +2263,10 @@ static void announce(app *a)
 	} else if (new_heads) { /* only what is new */
 		for (int i = 0; i < a->tree->n && n < sizeof(text); i++) {
 			const ui_node *h = &a->tree->nodes[i];
-			if (h->role == UI_HEADING && h->label && *h->label && !(h->flags & UI_F_HIDDEN) &&
-			    !strstr(a->vo_heads, h->label))
-				n += (size_t)snprintf(text + n, sizeof(text) - n, "%s. ", h->label);
+			char spelled[160];
+			const char *t = vo_said(h) ? vo_text(a, h, spelled, sizeof(spelled)) : NULL;
+			if (t && !strstr(a->vo_heads, t))
+				n += (size_t)snprintf(text + n, sizeof(text) - n, "%s. ", t);
 		}
 	}
 	const ui_node *f = a->focus[0] ? ui_find_id(a->tree, a->focus) : NULL;

@@ -861,6 +861,68 @@ static void test_outbox_exactly_once(void **s)
 	sqlite3_close(db);
 }
 
+/* Taps a control twice: with voice guidance on, the first tap reads it out. */
+static void tap2(struct kiosk *k, const char *id)
+{
+	ok(k, "{\"cmd\": \"tap\", \"id\": \"%s\"}", id);
+	ok(k, "{\"cmd\": \"tap\", \"id\": \"%s\"}", id);
+}
+
+/* A whole booking with voice guidance on, the way a blind person does it: every
+ * control read out before it is pressed; the code is spelled out at the end; the
+ * name and the phone number are never spoken. */
+static void test_voice_booking(void **s)
+{
+	struct kiosk k;
+	char cfg[128], day[16], id[64], code[32];
+	json_object *tree, *n, *st;
+	(void)s;
+	snprintf(cfg, sizeof(cfg), "%s/kiosk.json", dir);
+	kiosk_start(&k, cfg, "1080x1920", "vbook");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.a11y\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"a11y.voice\"}");
+	tap2(&k, "nav.home");
+	tap2(&k, "home.booking");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.topic.0\", \"timeout_ms\": 5000}");
+	tap2(&k, "booking.topic.0");
+	tap2(&k, "booking.counselor.any");
+	tap_first_day(&k, day);
+	snprintf(id, sizeof(id), "booking.day.%s", day);
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"%s\"}", id);
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.slot.0\", \"timeout_ms\": 5000}");
+	tap2(&k, "booking.slot.0");
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"김보라\"}");
+	tap2(&k, "booking.phone");
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"010-9876-5432\"}");
+	tap2(&k, "booking.next");
+	tap2(&k, "booking.consent");
+	tap2(&k, "booking.next");
+	tap2(&k, "booking.confirm");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.code\", \"timeout_ms\": 10000}");
+	n = node(&k, "booking.code", &tree);
+	snprintf(code, sizeof(code), "%s", json_object_get_string(get(n, "label")));
+	json_object_put(tree);
+	assert_int_equal(strlen(code), 6);
+	char spelled[32];
+	snprintf(spelled, sizeof(spelled), "%c, %c, %c", code[0], code[1], code[2]);
+	for (int i = 0; i < 200; i++) {
+		st = cmd(&k, "{\"cmd\": \"state\"}");
+		const char *last = json_object_get_string(get(get(st, "speech"), "last"));
+		assert_null(strstr(last, "김보라"));
+		assert_null(strstr(last, "5432"));
+		if (strstr(last, spelled)) {
+			printf("voice at the end: \"%s\"\n", last);
+			break;
+		}
+		json_object_put(st);
+		st = NULL;
+		usleep(50000);
+	}
+	assert_non_null(st); /* the code was spelled out */
+	json_object_put(st);
+	kiosk_stop(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -874,6 +936,7 @@ int main(void)
 		cmocka_unit_test(test_disk_full),
 		cmocka_unit_test(test_offline),
 		cmocka_unit_test(test_outbox_exactly_once),
+		cmocka_unit_test(test_voice_booking),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
