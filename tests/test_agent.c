@@ -126,9 +126,9 @@ static int setup(void **s)
 
 static int teardown(void **s)
 {
-	char c[128];
+	char c[256];
 	(void)s;
-	snprintf(c, sizeof(c), "rm -rf %s", dir);
+	snprintf(c, sizeof(c), "umount %s/small-disk 2>/dev/null; rm -rf %s", dir, dir);
 	curl_global_cleanup();
 	return system(c) == 0 ? 0 : -1;
 }
@@ -606,6 +606,44 @@ static void test_factory_rollback(void **s)
 	assert_true(r.bytes < (1 << 20) + 64 * 1024);
 }
 
+/* A kiosk whose disk cannot hold a release refuses it before fetching anything:
+ * a clear reason, nothing in the chunk store, the running release untouched. The
+ * kiosk's disk is a 24 MiB tmpfs of its own (root); skipped where mounting is not
+ * permitted. */
+static void test_disk_full(void **s)
+{
+	agent_result r;
+	char mnt[128], h2[256], p[256];
+	(void)s;
+	snprintf(mnt, sizeof(mnt), "%s/small-disk", dir);
+	sh("mkdir -p %s", mnt);
+	snprintf(p, sizeof(p), "mount -t tmpfs -o size=24m tmpfs %s 2>/dev/null", mnt);
+	if (system(p) != 0)
+		skip();
+	agent_cfg c = cfg;
+	snprintf(h2, sizeof(h2), "grep -qx ok %s/current/health", mnt);
+	c.root_dir = mnt;
+	c.health_cmd = h2;
+	/* the 3 MiB release fits: 2 x 3 MiB + the 16 MiB margin */
+	sh("rm -rf %s/stage12 && cp -a %s/stage1 %s/stage12", dir, dir, dir);
+	publish(12, 13);
+	assert_int_equal(agent_recover(&c, rootjson, &r), 0);
+	assert_int_equal(agent_cycle(&c, &r), AGENT_SUCCEEDED);
+	/* one with a new 12 MiB video does not */
+	sh("rm -rf %s/stage13 && cp -a %s/stage12 %s/stage13 && head -c 12582912 /dev/urandom > %s/stage13/media/big.mp4",
+	   dir, dir, dir, dir);
+	publish(13, 14);
+	assert_int_equal(agent_cycle(&c, &r), AGENT_FAILED);
+	printf("%s\n", r.reason);
+	assert_non_null(strstr(r.reason, "disk full"));
+	assert_int_equal(r.bytes < 64 * 1024, 1); /* metadata only */
+	assert_int_equal(agent_running(&c), 12);
+	snprintf(p, sizeof(p), "test -z \"$(ls -A %s/chunks)\"", mnt);
+	assert_int_equal(system(p), 0);
+	snprintf(p, sizeof(p), "umount %s", mnt);
+	assert_int_equal(system(p), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -618,6 +656,7 @@ int main(void)
 		cmocka_unit_test(test_window_and_idle), /* publishes v6 */
 		cmocka_unit_test(test_slow_retrieval),	 /* publishes v7-10 */
 		cmocka_unit_test(test_factory_rollback), /* publishes v11 */
+		cmocka_unit_test(test_disk_full),	 /* publishes v12, v13 */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -949,22 +949,31 @@ static int cycle(const agent_cfg *c, agent_result *r)
 		return say(r, AGENT_FAILED, "%s", err);
 	r->version = rel.version;
 
-	/* space for what is new, before anything is fetched */
+	/* space for what is new, before anything is fetched: a changed file takes its
+	 * chunks in the store and then itself in the new release (unchanged files
+	 * are hard links), plus a margin for the kiosk's own writes */
 	uint64_t need = 0;
-	for (int i = 0; i < rel.nfiles; i++)
-		need += rel.files[i].size;
+	unsigned char *same = xcalloc((size_t)rel.nfiles + 1, 1);
+	for (int i = 0; i < rel.nfiles; i++) {
+		char old[4200];
+		path(c, old, sizeof(old), "releases/%lld/%s", running, rel.files[i].path);
+		if (!(same[i] = (unsigned char)same_file(old, &rel.files[i])))
+			need += 2 * rel.files[i].size;
+	}
 	struct statvfs sv;
 	if (statvfs(c->root_dir, &sv) == 0 &&
 	    (uint64_t)sv.f_bavail * sv.f_frsize < need + (16u << 20)) {
+		free(same);
 		tuf_release_free(&rel);
-		return say(r, AGENT_FAILED, "disk full: %llu bytes needed", (unsigned long long)need);
+		return say(r, AGENT_FAILED, "disk full: %llu bytes needed, %llu free", (unsigned long long)need,
+			   (unsigned long long)sv.f_bavail * sv.f_frsize);
 	}
 	double t0 = util_now_ms();
 	for (int i = 0; i < rel.nfiles; i++) {
 		const tuf_file *f = &rel.files[i];
 		char old[4200];
 		path(c, old, sizeof(old), "releases/%lld/%s", running, f->path);
-		if (same_file(old, f))
+		if (same[i])
 			continue;
 		char media[4200] = "";
 		if (c->media_dir)
@@ -975,11 +984,13 @@ static int cycle(const agent_cfg *c, agent_result *r)
 			    (media[0] && chunk_from_file(c, media, ch)))
 				continue;
 			if (get_chunk(c, &f->chunks[k], &r->bytes, err, sizeof(err)) < 0) {
+				free(same);
 				tuf_release_free(&rel);
 				return say(r, AGENT_FAILED, "%s", err);
 			}
 		}
 	}
+	free(same);
 	r->download_ms = util_now_ms() - t0;
 	/* everything is here; the switch waits for its moment */
 	{
