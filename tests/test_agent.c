@@ -448,7 +448,7 @@ static void test_kill9_anywhere(void **s)
 
 /* ---- a small HTTP server over the publishing folder that can drip ---- */
 
-static int lfd, drip, srv_port;
+static int lfd, drip, srv_port, gone, ts_requests;
 static char last_range[64];
 static pthread_t srv_th;
 
@@ -474,7 +474,8 @@ static void *serve(void *arg)
 			continue;
 		}
 		snprintf(file, sizeof(file), "%s/%s", pub, path);
-		FILE *f = fopen(file, "rb");
+		__atomic_add_fetch(&ts_requests, strcmp(path, "timestamp.json") == 0, __ATOMIC_SEQ_CST);
+		FILE *f = __atomic_load_n(&gone, __ATOMIC_SEQ_CST) ? NULL : fopen(file, "rb");
 		if (!f) {
 			const char *nf = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 			if (send(c, nf, strlen(nf), MSG_NOSIGNAL) < 0) {
@@ -512,16 +513,10 @@ static void *serve(void *arg)
 	}
 }
 
-/* Slow retrieval: a server that drips chunks is cut off by the low-speed limit
- * (the cycle fails with a reason and changes nothing), and the next cycle resumes
- * from the bytes that had arrived. */
-static void test_slow_retrieval(void **s)
+static void server_start(void)
 {
 	struct sockaddr_in sa = {0};
 	socklen_t sl = sizeof(sa);
-	agent_result r;
-	char u[128];
-	(void)s;
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -530,6 +525,24 @@ static void test_slow_retrieval(void **s)
 	getsockname(lfd, (struct sockaddr *)&sa, &sl);
 	srv_port = ntohs(sa.sin_port);
 	pthread_create(&srv_th, NULL, serve, NULL);
+}
+
+static void server_stop(void)
+{
+	shutdown(lfd, SHUT_RDWR);
+	close(lfd);
+	pthread_join(srv_th, NULL);
+}
+
+/* Slow retrieval: a server that drips chunks is cut off by the low-speed limit
+ * (the cycle fails with a reason and changes nothing), and the next cycle resumes
+ * from the bytes that had arrived. */
+static void test_slow_retrieval(void **s)
+{
+	agent_result r;
+	char u[128];
+	(void)s;
+	server_start();
 	stage(7, "ok\n");
 	publish(7, 8);
 	agent_cfg c = cfg;
@@ -573,9 +586,7 @@ static void test_slow_retrieval(void **s)
 	publish(10, 11);
 	assert_int_equal(agent_cycle(&c, &r), AGENT_DEFERRED);
 	assert_int_equal(agent_running(&c), 9);
-	shutdown(lfd, SHUT_RDWR);
-	close(lfd);
-	pthread_join(srv_th, NULL);
+	server_stop();
 }
 
 /* A kiosk as its package left it (releases/0, the factory release) takes a first
@@ -644,6 +655,37 @@ static void test_disk_full(void **s)
 	assert_int_equal(system(p), 0);
 }
 
+/* A publishing server that answers 404 to everything: the agent's cycles back
+ * off (1 s, 2 s, 4 s, ... with jitter) instead of asking again every second. */
+static void test_backoff(void **s)
+{
+	char root2[128], u[128], out[256];
+	(void)s;
+	server_start();
+	__atomic_store_n(&gone, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&ts_requests, 0, __ATOMIC_SEQ_CST);
+	snprintf(root2, sizeof(root2), "%s/opt-backoff", dir);
+	snprintf(u, sizeof(u), "http://127.0.0.1:%d/", srv_port);
+	snprintf(out, sizeof(out), "%s/backoff.out", dir);
+	pid_t pid = fork();
+	if (pid == 0) {
+		freopen(out, "w", stdout);
+		freopen("/dev/null", "w", stderr);
+		execl(JK_AGENT_BIN, "jk-agent", "--root-dir", root2, "--url", u, "--hardware", "kx",
+		      "--trusted-root", rootjson, "--interval", "1", (char *)NULL);
+		_exit(127);
+	}
+	sleep(8);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	int n = __atomic_load_n(&ts_requests, __ATOMIC_SEQ_CST);
+	printf("404 for 8 s: %d cycles (every second would be 8)\n", n);
+	/* at 0, ~2 (1.6-2.4), ~6 (4.8-7.2) s, perhaps ~14: never more than 4 */
+	assert_true(n >= 2 && n <= 4);
+	__atomic_store_n(&gone, 0, __ATOMIC_SEQ_CST);
+	server_stop();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -657,6 +699,7 @@ int main(void)
 		cmocka_unit_test(test_slow_retrieval),	 /* publishes v7-10 */
 		cmocka_unit_test(test_factory_rollback), /* publishes v11 */
 		cmocka_unit_test(test_disk_full),	 /* publishes v12, v13 */
+		cmocka_unit_test(test_backoff),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
