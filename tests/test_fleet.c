@@ -189,6 +189,13 @@ static void test_staged_rollout(void **s)
 	assert_int_equal(tu_cli(&out, (const char *const[]){"fleet", "status", "--data", dir, NULL}), 0);
 	buf_addc(&out, '\0');
 	assert_non_null(strstr(out.data, "\"done\""));
+	/* progress as the console shows it: all 20 in scope, all succeeded */
+	json_object *stj = json_tokener_parse(out.data), *ro;
+	assert_true(json_object_object_get_ex(stj, "rollout", &ro));
+	assert_string_equal(field(ro, "kiosks"), "20");
+	assert_string_equal(field(ro, "in_stage"), "20");
+	assert_string_equal(field(ro, "succeeded"), "20");
+	json_object_put(stj);
 	buf_release(&out);
 }
 

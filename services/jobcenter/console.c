@@ -1239,13 +1239,22 @@ static void fleet_page(struct cx *c, const char *error)
 		notice(c, "error", error);
 	ok_notice(c);
 	if (ro) {
+		int total = sch_int(ro, "kiosks"), done = sch_int(ro, "succeeded");
+		const char *grp = sch_str(ro, "group"); /* NULL for json null */
 		html_printf(c->o,
 			    "<section class=\"card\" aria-labelledby=\"ro\"><h2 id=\"ro\">배포 "
 			    "<span lang=\"en\">Rollout</span> #%lld</h2><dl><dt>릴리스</dt><dd>%lld</dd>"
-			    "<dt>단계</dt><dd>%d%%</dd><dt>상태</dt><dd><span class=\"badge %s\">%s</span>"
-			    "</dd></dl><div class=\"actions\">",
+			    "<dt>대상</dt><dd>%s</dd>"
+			    "<dt>단계</dt><dd>%d%% (%d대 중 %d대)</dd><dt>상태</dt><dd><span class=\"badge %s\">%s</span>"
+			    "</dd><dt>결과</dt><dd>성공 %d · 실패 %d · 대기 %d</dd></dl>"
+			    "<p><label for=\"ro-progress\">업데이트 완료 %d / %d</label> "
+			    "<progress id=\"ro-progress\" max=\"%d\" value=\"%d\"></progress></p>"
+			    "<div class=\"actions\">",
 			    (long long)sch_int(ro, "id"), (long long)sch_int(ro, "version"),
-			    sch_int(ro, "stage_percent"), sch_str(ro, "state"), sch_str(ro, "state"));
+			    grp && *grp ? grp : "모든 키오스크",
+			    sch_int(ro, "stage_percent"), total, sch_int(ro, "in_stage"), sch_str(ro, "state"),
+			    sch_str(ro, "state"), done, sch_int(ro, "failed"), sch_int(ro, "deferred"), done, total,
+			    total > 0 ? total : 1, done);
 		static const char *const acts[][2] = {{"pause", "일시 중지"}, {"resume", "재개"},
 						      {"rollback", "배포 취소"}};
 		for (int i = 0; i < 3; i++) {

@@ -569,6 +569,28 @@ int fl_status_json(sqlite3 *db, json_object **out, char *err, size_t errlen)
 		json_object_object_add(ro, "version", json_object_new_int64(r.version));
 		json_object_object_add(ro, "stage_percent", json_object_new_int(r.stages[r.stage]));
 		json_object_object_add(ro, "state", json_object_new_string(r.state));
+		json_object_object_add(ro, "group", r.grp[0] ? json_object_new_string(r.grp) : NULL);
+		/* progress: the kiosks it covers, those in the stages so far, and how
+		 * their attempts at this release ended */
+		sqlite3_stmt *pst;
+		static const char *const keys[] = {"kiosks", "in_stage", "succeeded", "failed", "deferred"};
+		if (sqlite3_prepare_v2(db,
+				       "SELECT count(*), coalesce(sum(d.bucket < ?2), 0),"
+				       " coalesce(sum(a.outcome = 'succeeded'), 0),"
+				       " coalesce(sum(a.outcome IN ('rolled_back', 'failed')), 0),"
+				       " coalesce(sum(a.outcome = 'deferred'), 0) FROM fleet_devices d"
+				       " LEFT JOIN fleet_attempts a ON a.kiosk_id = d.kiosk_id AND a.version = ?1"
+				       " WHERE ?3 = '' OR d.grp = ?3",
+				       -1, &pst, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(pst, 1, r.version);
+			sqlite3_bind_int(pst, 2, r.stages[r.stage]);
+			sqlite3_bind_text(pst, 3, r.grp, -1, SQLITE_STATIC);
+			if (sqlite3_step(pst) == SQLITE_ROW)
+				for (int k = 0; k < 5; k++)
+					json_object_object_add(ro, keys[k],
+							       json_object_new_int64(sqlite3_column_int64(pst, k)));
+			sqlite3_finalize(pst);
+		}
 		json_object_object_add(o, "rollout", ro);
 	}
 	*out = o;
