@@ -217,6 +217,7 @@ void app_destroy(app *a)
 		return;
 	ctl_destroy(a->ctl);
 	vc_stop(a->voice);
+	a->voice = NULL;
 	prac_free(a);
 	ply_destroy(a->player);
 	mc_stop(a->mc);
@@ -2205,6 +2206,17 @@ static void draw_image(void *ctx, SDL_Renderer *r, int image, SDL_Rect dst)
 	}
 }
 
+/* Appends a sentence to t (n used of cap): s, then ". " unless s ends in its own
+ * punctuation. Returns the new length (may pass cap: snprintf's count). */
+static size_t vo_add(char *t, size_t n, size_t cap, const char *s)
+{
+	size_t l = strlen(s);
+	int ends = l && strchr(".?!", s[l - 1]);
+	if (n >= cap)
+		return n;
+	return n + (size_t)snprintf(t + n, cap - n, "%s%s", s, ends ? " " : ". ");
+}
+
 /* What voice guidance reads without being asked: headings, errors, and the
  * booking code a person must write down. */
 static int vo_said(const ui_node *h)
@@ -2250,7 +2262,7 @@ static void announce(app *a)
 		char spelled[160];
 		if (!vo_said(h))
 			continue;
-		hn += (size_t)snprintf(heads + hn, sizeof(heads) - hn, "%s. ", vo_text(a, h, spelled, sizeof(spelled)));
+		hn = vo_add(heads, hn, sizeof(heads), vo_text(a, h, spelled, sizeof(spelled)));
 	}
 	int new_screen = !a->vo_on || a->vo_screen != (int)a->screen;
 	int new_heads = strcmp(heads, a->vo_heads) != 0;
@@ -2259,14 +2271,15 @@ static void announce(app *a)
 	if (!a->vo_on)
 		n += (size_t)snprintf(text, sizeof(text), "%s ", tr(a->lang, S_VO_ON));
 	if (new_screen) {
-		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s", heads);
+		if (n < sizeof(text))
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "%s", heads);
 	} else if (new_heads) { /* only what is new */
 		for (int i = 0; i < a->tree->n && n < sizeof(text); i++) {
 			const ui_node *h = &a->tree->nodes[i];
 			char spelled[160];
 			const char *t = vo_said(h) ? vo_text(a, h, spelled, sizeof(spelled)) : NULL;
 			if (t && !strstr(a->vo_heads, t))
-				n += (size_t)snprintf(text + n, sizeof(text) - n, "%s. ", t);
+				n = vo_add(text, n, sizeof(text), t);
 		}
 	}
 	const ui_node *f = a->focus[0] ? ui_find_id(a->tree, a->focus) : NULL;

@@ -33,6 +33,7 @@
 #include "log.h"
 #include "sdnotify.h"
 #include "util.h"
+#include "voice.h"
 #include "wake.h"
 
 static int fail(const char *msg, const char *detail)
@@ -53,6 +54,10 @@ int main(int argc, char **argv)
 	app *a;
 	int w, h, rc;
 	uint32_t ev;
+
+	/* before any thread starts (voice.h) */
+	if (vc_prepare_locale() < 0)
+		fprintf(stderr, "kiosk: no C.UTF-8 locale; voice guidance may be unsafe\n");
 
 	kconf_init(&cfg);
 	rc = kconf_parse(&cfg, argc - 1, argv + 1, err, sizeof(err));

@@ -7,6 +7,7 @@
  */
 #include <SDL2/SDL.h>
 #include <espeak-ng/speak_lib.h>
+#include <locale.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -22,6 +23,12 @@ struct voice {
 	SDL_AudioDeviceID dev; /* 0: no playback */
 	vc_stats st;
 };
+
+int vc_prepare_locale(void)
+{
+	/* the very string espeak-ng passes: glibc returns at once for the same name */
+	return setlocale(LC_CTYPE, "C.UTF-8") ? 0 : -1;
+}
 
 /* espeak calls this with each piece of audio; non-zero stops the synthesis. */
 static int on_samples(short *wav, int n, espeak_EVENT *ev)
@@ -90,6 +97,11 @@ static void *worker(void *arg)
 
 voice *vc_start(int audio, char *err, size_t errlen)
 {
+	const char *lc = setlocale(LC_CTYPE, NULL);
+	if (!lc || strcmp(lc, "C.UTF-8") != 0) {
+		snprintf(err, errlen, "voice: vc_prepare_locale() was not called at start");
+		return NULL;
+	}
 	voice *v = xcalloc(1, sizeof(*v));
 	pthread_mutex_init(&v->mu, NULL);
 	pthread_cond_init(&v->cv, NULL);

@@ -16,10 +16,17 @@
 
 typedef struct voice voice;
 
+/* Call once at the start of main(), before any thread exists: espeak-ng sets
+ * LC_CTYPE to C.UTF-8 when it starts, on our speech thread, and setlocale() is
+ * not thread-safe (it frees locale data other threads may be reading). Setting
+ * it first makes espeak-ng's call a no-op. Returns -1 when C.UTF-8 is missing. */
+int vc_prepare_locale(void);
+
 /* Starts the speech thread (espeak-ng loads its data there: this returns at
  * once). audio = 0 synthesizes without playing (headless tests still see what
  * would be said and that sound was made). Returns NULL with err when no thread
- * can be made; vc_stats.failed says when espeak-ng could not start. */
+ * can be made or vc_prepare_locale() has not run; vc_stats.failed says when
+ * espeak-ng could not start. */
 voice *vc_start(int audio, char *err, size_t errlen);
 void vc_stop(voice *v);
 
