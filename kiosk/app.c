@@ -366,7 +366,7 @@ static void reset_session(app *a, const char *why)
 	a->a11y_contrast = a->a11y_large = a->a11y_low = a->a11y_voice = 0;
 	vc_hush(a->voice);
 	a->vo_on = 0;
-	a->vo_heads[0] = '\0';
+	a->vo_heads[0] = a->vo_cursor[0] = a->vo_cursor_said[0] = '\0';
 	a->lang = strcmp(a->cfg->language, "en") == 0 ? TR_EN : TR_KO;
 	apply_theme(a);
 	a->screen = SCR_HOME;
@@ -1429,16 +1429,17 @@ static void user_input(app *a)
 }
 
 /* With voice guidance on, blind people explore the screen by touch: a first tap
- * on a control moves the focus there and voice guidance reads it out; a second
- * tap on the focused control acts. Keys of the on-screen keyboard act at once
- * (the focus must stay in the text field they type into). Returns 1 when the tap
- * only explored. */
+ * on a control puts the voice cursor there and voice guidance reads it out; a
+ * tap on the control under the cursor acts (again and again, for +/- buttons).
+ * The cursor is not the keyboard focus: keys keep typing into the focused field.
+ * Keys of the on-screen keyboard act at once. Returns 1 when the tap only
+ * explored. */
 static int explore(app *a, const ui_node *n)
 {
 	if (!a->a11y_voice || !a->voice || n->role == UI_KEY || !n->action || !n->id[0] ||
-	    strcmp(a->focus, n->id) == 0)
+	    strcmp(a->vo_cursor, n->id) == 0)
 		return 0;
-	snprintf(a->focus, sizeof(a->focus), "%s", n->id);
+	snprintf(a->vo_cursor, sizeof(a->vo_cursor), "%s", n->id);
 	a->dirty = 1;
 	return 1;
 }
@@ -2266,7 +2267,11 @@ static void announce(app *a)
 	}
 	int new_screen = !a->vo_on || a->vo_screen != (int)a->screen;
 	int new_heads = strcmp(heads, a->vo_heads) != 0;
-	if (!new_screen && !new_heads && strcmp(a->vo_focus, a->focus) == 0)
+	if (new_screen || new_heads) /* the cursor's control belonged to the last step */
+		a->vo_cursor[0] = a->vo_cursor_said[0] = '\0';
+	int new_cursor = a->vo_cursor[0] && strcmp(a->vo_cursor, a->vo_cursor_said) != 0;
+	int new_focus = strcmp(a->vo_focus, a->focus) != 0;
+	if (!new_screen && !new_heads && !new_cursor && !new_focus)
 		return;
 	if (!a->vo_on)
 		n += (size_t)snprintf(text, sizeof(text), "%s ", tr(a->lang, S_VO_ON));
@@ -2282,8 +2287,10 @@ static void announce(app *a)
 				n = vo_add(text, n, sizeof(text), t);
 		}
 	}
-	const ui_node *f = a->focus[0] ? ui_find_id(a->tree, a->focus) : NULL;
-	if (f && f->label && n < sizeof(text) && (new_screen || strcmp(a->vo_focus, a->focus) != 0)) {
+	const ui_node *f = new_cursor			       ? ui_find_id(a->tree, a->vo_cursor)
+			   : (new_screen || new_focus) && a->focus[0] ? ui_find_id(a->tree, a->focus)
+								       : NULL;
+	if (f && f->label && n < sizeof(text)) {
 		const char *role = f->role == UI_TEXT_FIELD ? tr(a->lang, S_VO_FIELD)
 				   : f->role == UI_CHECKBOX ? tr(a->lang, f->checked ? S_VO_CHECKED : S_VO_UNCHECKED)
 				   : f->role == UI_BUTTON || f->role == UI_TAB || f->role == UI_KEY ? tr(a->lang, S_VO_BUTTON)
@@ -2293,6 +2300,7 @@ static void announce(app *a)
 	a->vo_on = 1;
 	a->vo_screen = (int)a->screen;
 	snprintf(a->vo_focus, sizeof(a->vo_focus), "%s", a->focus);
+	snprintf(a->vo_cursor_said, sizeof(a->vo_cursor_said), "%s", a->vo_cursor);
 	memcpy(a->vo_heads, heads, sizeof(heads));
 	if (n)
 		vc_say(a->voice, text, a->lang == TR_EN ? "en" : "ko");

@@ -130,6 +130,8 @@ struct app {
 	int vo_screen, vo_on;	  /* what was last announced: the screen, voice on */
 	char vo_focus[64];	  /* ... and the focused node */
 	char vo_heads[512];	  /* ... and the screen's headings */
+	char vo_cursor[64];	  /* explore by touch: the control a first tap read out */
+	char vo_cursor_said[64];  /* ... the one last announced */
 
 	/* navigation */
 	int screen;

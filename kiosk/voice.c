@@ -37,13 +37,16 @@ static int on_samples(short *wav, int n, espeak_EVENT *ev)
 	int stop;
 	if (!v)
 		return 0;
+	/* queued under the lock, so that vc_hush's clearing cannot come between the
+	 * check and the queueing (the next person must not hear the last one's) */
 	pthread_mutex_lock(&v->mu);
 	stop = v->has_pending || v->quit || v->hushed;
-	if (!stop && wav && n > 0)
+	if (!stop && wav && n > 0) {
 		v->st.samples += n;
+		if (v->dev)
+			SDL_QueueAudio(v->dev, wav, (Uint32)n * sizeof(short));
+	}
 	pthread_mutex_unlock(&v->mu);
-	if (!stop && wav && n > 0 && v->dev)
-		SDL_QueueAudio(v->dev, wav, (Uint32)n * sizeof(short));
 	return stop;
 }
 
@@ -165,9 +168,9 @@ void vc_hush(voice *v)
 	v->has_pending = 0;
 	v->hushed = 1;
 	v->st.last[0] = '\0';
-	pthread_mutex_unlock(&v->mu);
 	if (v->dev)
 		SDL_ClearQueuedAudio(v->dev);
+	pthread_mutex_unlock(&v->mu);
 }
 
 void vc_get_stats(voice *v, vc_stats *out)

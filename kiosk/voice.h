@@ -4,8 +4,10 @@
  * audio device, so the UI thread never waits for speech.
  *
  * A new text interrupts whatever is being said (a person moving on does not want
- * to hear the last screen out). Only labels and announcements are spoken, never
- * what a person typed (names, phone numbers); nothing spoken is logged.
+ * to hear the last screen out). Only labels and announcements are spoken: never
+ * what a person types into the booking's name and phone fields or a look-up
+ * (the words of a search are read back in the results heading, as the screen
+ * shows them); nothing spoken is logged.
  *
  * Create, say and stop from the main thread; vc_stats from any.
  */

@@ -26,8 +26,8 @@ for b in kiosk kioskctl jk-agent jobcenter jk-release; do
 done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-rm -rf "$out"
 mkdir -p "$out"
+rm -f "$out"/*.deb
 
 # put SRC DEST [MODE]: a file into the package tree
 put() {

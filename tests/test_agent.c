@@ -615,6 +615,20 @@ static void test_factory_rollback(void **s)
 	/* unchanged files came from the factory release, not over the wire */
 	printf("first release over the factory one: %lld bytes\n", r.bytes);
 	assert_true(r.bytes < (1 << 20) + 64 * 1024);
+	/* a healthy release whose restart fails is not taken for healthy: the old
+	 * kiosk would still be the one answering */
+	sh("rm -rf %s/stage11b && cp -a %s/stage11 %s/stage11b && echo ok > %s/stage11b/health && rm -rf %s/stage11 &&"
+	   " mv %s/stage11b %s/stage11", dir, dir, dir, dir, dir, dir, dir);
+	publish(11, 13);
+	sh("rm -f %s/state/bad", root2);
+	c.restart_cmd = "exit 3";
+	assert_int_equal(agent_cycle(&c, &r), AGENT_ROLLED_BACK);
+	printf("%s\n", r.reason);
+	assert_non_null(strstr(r.reason, "restart failed"));
+	n = readlink(p, target, sizeof(target) - 1);
+	assert_true(n > 0);
+	target[n] = '\0';
+	assert_string_equal(target, "releases/0");
 }
 
 /* A kiosk whose disk cannot hold a release refuses it before fetching anything:

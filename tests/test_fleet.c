@@ -268,6 +268,10 @@ static void test_agent_follows_rollout(void **s)
 	buf_addc(&out, '\0');
 	assert_non_null(strstr(out.data, "published release 3"));
 	buf_release(&out);
+	/* the same timestamp again (or an older one) would be a rollback for every kiosk */
+	assert_int_not_equal(tu_cli(NULL, (const char *const[]){"fleet", "publish", "--data", dir, "--from", pub,
+								 NULL}),
+			     0);
 	/* served with ranges; chunks are immutable, the timestamp never cached */
 	char hdr[256];
 	snprintf(cmd, sizeof(cmd), "curl -s -D - -o /dev/null -r 0-9 http://127.0.0.1:%d/releases/chunks/%s", port, chunk);

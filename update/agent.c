@@ -407,8 +407,16 @@ static int chunk_from_file(const agent_cfg *c, const char *old, const tuf_chunk 
 	uint64_t left = ch->size;
 	size_t n;
 	int ok;
-	if (!(in = fopen(old, "rb")))
+	/* the media cache is writable by the kiosk's user: only a regular file,
+	 * opened without following links or blocking on a FIFO */
+	struct stat st;
+	int fd = open(old, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
 		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(in = fdopen(fd, "rb"))) {
+		close(fd);
+		return 0;
+	}
 	path(c, fin, sizeof(fin), "chunks/%s", ch->sha256);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", fin);
 	if (fseeko(in, (off_t)ch->offset, SEEK_SET) != 0 || !(out = fopen(tmp, "wb"))) {
@@ -740,12 +748,14 @@ static void clean_up(const agent_cfg *c, long long keep1, long long keep2)
 
 /* Concludes an attempt whose new release is current: health, then success or
  * rollback. */
-static int conclude(const agent_cfg *c, long long version, long long previous, agent_result *r)
+static int conclude(const agent_cfg *c, long long version, long long previous, int restart_rc,
+		    agent_result *r)
 {
 	char p[4096], err[256];
 	tuf_counters cn;
 	r->version = version;
-	if (healthy(c)) {
+	/* a restart that failed leaves the old kiosk answering: not a health check */
+	if (restart_rc == 0 && healthy(c)) {
 		path(c, p, sizeof(p), "state/counters.json");
 		if (tuf_counters_load(p, &cn, err, sizeof(err)) == 0 && cn.release < version) {
 			cn.release = version;
@@ -768,8 +778,8 @@ static int conclude(const agent_cfg *c, long long version, long long previous, a
 	unlink(p);
 	r->running = agent_running(c);
 	log_warn("update", "outcome=rolled_back version=%lld running=%lld", version, r->running);
-	return say(r, AGENT_ROLLED_BACK, "health check failed: release %lld rolled back to %lld",
-		   version, r->running);
+	return say(r, AGENT_ROLLED_BACK, "%s: release %lld rolled back to %lld",
+		   restart_rc ? "restart failed" : "health check failed", version, r->running);
 }
 
 int agent_recover(const agent_cfg *c, const char *trusted_root_path, agent_result *r)
@@ -796,20 +806,24 @@ int agent_recover(const agent_cfg *c, const char *trusted_root_path, agent_resul
 		}
 		buf_release(&b);
 	}
-	/* temporary directories of an interrupted install */
-	path(c, p, sizeof(p), "releases");
-	DIR *d = opendir(p);
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		if (l > 4 && strcmp(e->d_name + l - 4, ".tmp") == 0) {
-			char q[8192];
-			snprintf(q, sizeof(q), "%s/%s", p, e->d_name);
-			rm_rf(q);
+	/* temporary directories of an interrupted install, and chunks half-copied
+	 * from a local file (.part downloads stay: they resume) */
+	static const char *const tmp_in[] = {"releases", "chunks"};
+	for (int t = 0; t < 2; t++) {
+		path(c, p, sizeof(p), "%s", tmp_in[t]);
+		DIR *d = opendir(p);
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			size_t l = strlen(e->d_name);
+			if (l > 4 && strcmp(e->d_name + l - 4, ".tmp") == 0) {
+				char q[8192];
+				snprintf(q, sizeof(q), "%s/%s", p, e->d_name);
+				rm_rf(q);
+			}
 		}
+		if (d)
+			closedir(d);
 	}
-	if (d)
-		closedir(d);
 	path(c, p, sizeof(p), "current.new");
 	unlink(p);
 	/* an attempt that a crash left open */
@@ -837,8 +851,8 @@ int agent_recover(const agent_cfg *c, const char *trusted_root_path, agent_resul
 			r->version = version;
 			say(r, AGENT_ROLLED_BACK, "interrupted rollback of %lld finished", version);
 		} else if (agent_running(c) == version) {
-			run(c->restart_cmd); /* the new release may never have started */
-			conclude(c, version, previous, r);
+			/* the new release may never have started */
+			conclude(c, version, previous, run(c->restart_cmd), r);
 		} else {
 			/* never switched: nothing changed; the next cycle tries again */
 			unlink(p);
@@ -949,16 +963,21 @@ static int cycle(const agent_cfg *c, agent_result *r)
 		return say(r, AGENT_FAILED, "%s", err);
 	r->version = rel.version;
 
-	/* space for what is new, before anything is fetched: a changed file takes its
-	 * chunks in the store and then itself in the new release (unchanged files
-	 * are hard links), plus a margin for the kiosk's own writes */
+	/* space for what is new, before anything is fetched: a changed file takes
+	 * its chunks in the store (those not there yet: a deferred release keeps its
+	 * chunks from cycle to cycle) and then itself in the new release (unchanged
+	 * files are hard links), plus a margin for the kiosk's own writes */
 	uint64_t need = 0;
 	unsigned char *same = xcalloc((size_t)rel.nfiles + 1, 1);
 	for (int i = 0; i < rel.nfiles; i++) {
 		char old[4200];
 		path(c, old, sizeof(old), "releases/%lld/%s", running, rel.files[i].path);
-		if (!(same[i] = (unsigned char)same_file(old, &rel.files[i])))
-			need += 2 * rel.files[i].size;
+		if ((same[i] = (unsigned char)same_file(old, &rel.files[i])))
+			continue;
+		need += rel.files[i].size;
+		for (int k = 0; k < rel.files[i].nchunks; k++)
+			if (!have_chunk(c, &rel.files[i].chunks[k]))
+				need += rel.files[i].chunks[k].size;
 	}
 	struct statvfs sv;
 	if (statvfs(c->root_dir, &sv) == 0 &&
@@ -1028,6 +1047,5 @@ static int cycle(const agent_cfg *c, agent_result *r)
 		return say(r, AGENT_FAILED, "cannot switch: %s", strerror(errno));
 	}
 	log_info("update", "switched=%lld previous=%lld", version, running);
-	run(c->restart_cmd);
-	return conclude(c, version, running, r);
+	return conclude(c, version, running, run(c->restart_cmd), r);
 }

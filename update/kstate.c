@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -59,6 +60,9 @@ int kstate_get(const char *socket_path, int timeout_ms, kstate *st, char *why, s
 		snprintf(why, wn, "kiosk socket: %s", strerror(errno));
 		goto out;
 	}
+	/* a frozen kiosk with a full backlog must not hold connect() forever */
+	struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		rc = errno == ENOENT || errno == ECONNREFUSED ? -2 : -1;
 		snprintf(why, wn, "kiosk not running: %s", strerror(errno));

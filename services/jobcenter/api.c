@@ -400,6 +400,7 @@ static void send_file(srv_req *req, srv_resp *resp, int fd, uint64_t size, const
 	resp->cache_control = cache_control;
 	if (r < 0) {
 		close(fd);
+		resp->cache_control = NULL; /* an error is not to be kept by caches */
 		snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long)size);
 		srv_resp_header(resp, "Content-Range", cr);
 		srv_resp_error(resp, 416, "range not satisfiable");

@@ -97,6 +97,22 @@ static int chunk_ok(const char *dir, const tuf_chunk *ch)
 	       strcmp(hex, ch->sha256) == 0;
 }
 
+/* The "version" of a published document (its signature was checked when it was
+ * published), or 0 when there is none. */
+static long long published_version(const char *rdir, const char *name)
+{
+	char p[4200];
+	long long v = 0;
+	json_object *o, *sg, *jv;
+	snprintf(p, sizeof(p), "%s/%s", rdir, name);
+	if (!(o = json_object_from_file(p)))
+		return 0;
+	if (json_object_object_get_ex(o, "signed", &sg) && json_object_object_get_ex(sg, "version", &jv))
+		v = json_object_get_int64(jv);
+	json_object_put(o);
+	return v;
+}
+
 /* The release's hardware class, to check it against itself. */
 static void peek_hardware(const char *doc, char *hw, size_t n)
 {
@@ -110,7 +126,7 @@ static void peek_hardware(const char *doc, char *hw, size_t n)
 
 int rp_publish(const char *rdir, const char *from, const char *root_path, char *msg, size_t mn)
 {
-	char p[4200], q[4200], err[256], hw[64];
+	char p[4200], q[4200], err[256] = "", hw[64];
 	buf b, tb, lb;
 	tuf_root root, next;
 	tuf_timestamp ts;
@@ -168,6 +184,18 @@ int rp_publish(const char *rdir, const char *from, const char *root_path, char *
 	    tuf_release_verify(&root, &ts, lb.data, lb.len, time(NULL), 0, hw, &rel, err, sizeof(err)) !=
 		    TUF_OK) {
 		snprintf(msg, mn, "refused: %s", err);
+		buf_release(&shipped_doc);
+		goto out;
+	}
+	/* never older than what is served: kiosks would refuse it as a rollback and
+	 * the whole fleet would fail until someone published again */
+	long long pub_ts = published_version(rdir, "timestamp.json"),
+		  pub_rel = published_version(rdir, "release.json");
+	if (ts.version <= pub_ts || rel.version < pub_rel) {
+		snprintf(msg, mn,
+			 "refused: timestamp %lld / release %lld are not newer than the published %lld / %lld"
+			 " (sign a new timestamp with a higher --version)",
+			 ts.version, rel.version, pub_ts, pub_rel);
 		buf_release(&shipped_doc);
 		goto out;
 	}

@@ -11,7 +11,8 @@
  *
  * Publishing takes what jk-release wrote on an IT workstation, checks it the way
  * a kiosk will (root chain, timestamp and release signatures and expiry, every
- * chunk's size and hash) and puts it in place so that a kiosk never sees a
+ * chunk's size and hash; a timestamp not newer, or a release older, than the one
+ * served is refused) and puts it in place so that a kiosk never sees a
  * timestamp that names a release whose chunks are missing: chunks first (each
  * synced), then roots, release.json, timestamp.json, each by rename. The server
  * holds no signing key. One publisher at a time (the CLI); serving is any thread.
