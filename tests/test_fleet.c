@@ -219,6 +219,14 @@ static void test_agent_follows_rollout(void **s)
 		 " %s timestamp --release pub/release.json --version 1 --sign k/ts > pub/timestamp.json",
 		 dir, JK_RELEASE_BIN, JK_RELEASE_BIN, JK_RELEASE_BIN, JK_RELEASE_BIN);
 	assert_int_equal(system(cmd), 0);
+	/* a VERSION file that contradicts --software-version is refused: the agent's
+	 * health check compares what the kiosk reports with it */
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && echo 1.2.9 > stage/VERSION && ! %s release --dir stage --version 3"
+		 " --software-version 1.3.0 --hardware kx --sign k/rel 2>err >/dev/null"
+		 " && grep -q 'VERSION does not say' err && rm stage/VERSION err",
+		 dir, JK_RELEASE_BIN);
+	assert_int_equal(system(cmd), 0);
 	/* enrolled like any kiosk */
 	buf_init(&out);
 	assert_int_equal(tu_cli(&out, (const char *const[]){"fleet", "enroll-token", "--data", dir, NULL}), 0);

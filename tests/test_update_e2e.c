@@ -8,7 +8,8 @@
  * v1 installs and the kiosk from releases/1 reports 1.1.0; v2 waits while a
  * person uses the kiosk and installs once the session has ended; the kiosk
  * reports 1.2.0; v3, whose kiosk does not start, is rolled back to v2 within the
- * health time limit and the fleet shows why.
+ * health time limit and the fleet shows why; v4, whose restart leaves the old
+ * kiosk running (it answers, as 1.2.0), is rolled back too.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -87,6 +88,7 @@ static int setup(void **s)
 	snprintf(script, sizeof(script),
 		 "#!/bin/sh\n"
 		 "d=%s\n"
+		 "[ -f $d/restart-does-nothing ] && exit 0\n"
 		 "if [ -f $d/kiosk.pid ]; then\n"
 		 "  p=$(cat $d/kiosk.pid); kill $p 2>/dev/null\n"
 		 "  for i in $(seq 200); do s=$(cut -d' ' -f3 /proc/$p/stat 2>/dev/null)\n"
@@ -244,6 +246,18 @@ static void test_update_with_real_kiosk(void **s)
 	publish(3, 1);
 	r = agent();
 	assert_string_equal(str(r, "outcome"), "rolled_back");
+	assert_int_equal(json_object_get_int(get(r, "running")), 2);
+	json_object_put(r);
+	assert_string_equal(kiosk_version(v, sizeof(v)), "1.2.0");
+
+	/* v4 is fine, but the restart leaves the old kiosk running: it answers, yet
+	 * reports 1.2.0, so v4 is not the one healthy, and it is rolled back */
+	sh("touch %s/restart-does-nothing", dir);
+	publish(4, 0);
+	r = agent();
+	sh("rm %s/restart-does-nothing", dir);
+	assert_string_equal(str(r, "outcome"), "rolled_back");
+	assert_non_null(strstr(str(r, "reason"), "reports version 1.2.0, not 1.4.0"));
 	assert_int_equal(json_object_get_int(get(r, "running")), 2);
 	json_object_put(r);
 	assert_string_equal(kiosk_version(v, sizeof(v)), "1.2.0");

@@ -570,14 +570,39 @@ static int run(const char *cmd)
 	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/* The kiosk answers its socket (kstate.h), or the health command says so. */
-static int health_once(const agent_cfg *c)
+/* The first line of release v's VERSION file into out ("" when it has none):
+ * what its kiosk reports as state.version once it runs (kconf.h). */
+static void release_version_file(const agent_cfg *c, long long v, char *out, size_t n)
+{
+	char p[4096];
+	FILE *f;
+	out[0] = '\0';
+	path(c, p, sizeof(p), "releases/%lld/VERSION", v);
+	if (!(f = fopen(p, "r")))
+		return;
+	if (!fgets(out, (int)n, f))
+		out[0] = '\0';
+	fclose(f);
+	out[strcspn(out, "\r\n")] = '\0';
+}
+
+/* The health command says so, or the kiosk answers its socket (kstate.h) and,
+ * when the release names its version, is that version: an old kiosk still
+ * answering after a restart that did not happen is not the new one healthy. */
+static int health_once(const agent_cfg *c, const char *want, char *why, size_t n)
 {
 	kstate st;
-	char why[160];
-	if (c->health_cmd || !c->kiosk_socket)
+	if (c->health_cmd || !c->kiosk_socket) {
+		snprintf(why, n, "health command failed");
 		return run(c->health_cmd) == 0;
-	return kstate_get(c->kiosk_socket, 2000, &st, why, sizeof(why)) == 0;
+	}
+	if (kstate_get(c->kiosk_socket, 2000, &st, why, n) != 0)
+		return 0;
+	if (want[0] && strcmp(st.version, want) != 0) {
+		snprintf(why, n, "kiosk reports version %s, not %s", st.version, want);
+		return 0;
+	}
+	return 1;
 }
 
 /* Nobody is using the kiosk: its idle command says so, or its state has no
@@ -600,11 +625,13 @@ static int idle(const agent_cfg *c)
 	return 1;
 }
 
-static int healthy(const agent_cfg *c)
+static int healthy(const agent_cfg *c, long long version, char *why, size_t n)
 {
+	char want[64];
 	double until = util_now_ms() + (c->health_timeout_s > 0 ? c->health_timeout_s : 30) * 1000.0;
+	release_version_file(c, version, want, sizeof(want));
 	do {
-		if (health_once(c))
+		if (health_once(c, want, why, n))
 			return 1;
 		usleep(200 * 1000);
 	} while (util_now_ms() < until);
@@ -751,11 +778,11 @@ static void clean_up(const agent_cfg *c, long long keep1, long long keep2)
 static int conclude(const agent_cfg *c, long long version, long long previous, int restart_rc,
 		    agent_result *r)
 {
-	char p[4096], err[256];
+	char p[4096], err[256], why[200] = "";
 	tuf_counters cn;
 	r->version = version;
 	/* a restart that failed leaves the old kiosk answering: not a health check */
-	if (restart_rc == 0 && healthy(c)) {
+	if (restart_rc == 0 && healthy(c, version, why, sizeof(why))) {
 		path(c, p, sizeof(p), "state/counters.json");
 		if (tuf_counters_load(p, &cn, err, sizeof(err)) == 0 && cn.release < version) {
 			cn.release = version;
@@ -778,8 +805,10 @@ static int conclude(const agent_cfg *c, long long version, long long previous, i
 	unlink(p);
 	r->running = agent_running(c);
 	log_warn("update", "outcome=rolled_back version=%lld running=%lld", version, r->running);
-	return say(r, AGENT_ROLLED_BACK, "%s: release %lld rolled back to %lld",
-		   restart_rc ? "restart failed" : "health check failed", version, r->running);
+	if (restart_rc)
+		snprintf(why, sizeof(why), "restart failed");
+	return say(r, AGENT_ROLLED_BACK, "health check failed (%s): release %lld rolled back to %lld",
+		   why[0] ? why : "no answer", version, r->running);
 }
 
 int agent_recover(const agent_cfg *c, const char *trusted_root_path, agent_result *r)
