@@ -46,7 +46,10 @@ publish() {
 run_agent() {
 	/usr/bin/time -f "%M" -o "rss$1.txt" "$agent" --root-dir "$out/opt" \
 		--url "http://127.0.0.1:$port/" --hardware kx --trusted-root root.json \
-		--restart true --health true --once > "agent$1.json"
+		--restart true --health true --once > "agent$1.json" &
+	# the sampler takes CPU: not during the throughput rounds
+	case $1 in t*) ;; *) python3 "$top/bench/memsample.py" $! "mem$1.txt" ;; esac
+	wait $!
 }
 publish 1
 t0=$(date +%s.%N)
@@ -85,7 +88,14 @@ am, cm = statistics.median(agent_ms), statistics.median(curl_ms)
 print(f"v1: {a1['outcome']}, {a1['bytes']} bytes")
 print(f"v2: {a2['outcome']}, {a2['bytes']} bytes downloaded for {changed} bytes changed: "
       f"{a2['bytes'] / changed:.3f}x")
-print(f"agent peak RSS (max of 7 runs): {rss / 1024:.1f} MiB")
+mem = {}
+for n in ["1", "2"]:
+    for line in open(f"mem{n}.txt"):
+        k, v = line.split()
+        mem[k] = max(mem.get(k, 0), int(v))
+print(f"agent peak RSS (max of 7 runs): {rss / 1024:.1f} MiB; v1 and v2 sampled every 5 ms: "
+      f"PSS {mem['Pss'] / 1024:.1f} MiB, anonymous {mem['Anonymous'] / 1024:.1f} MiB "
+      f"(the rest of RSS is clean shared-library pages)")
 print(f"v1 chunks, 5 rounds: agent download with SHA-256 checks median {am:.0f} ms "
       f"({a1['bytes'] / am / 1000:.0f} MB/s; {', '.join(f'{x:.0f}' for x in agent_ms)}); "
       f"curl to disk median {cm:.0f} ms ({', '.join(f'{x:.0f}' for x in curl_ms)}): "
