@@ -1660,6 +1660,8 @@ static json_object *state_json(app *a)
 		json_object_object_add(sp, "samples", json_object_new_int64(vs.samples));
 		json_object_object_add(sp, "speaking", json_object_new_boolean(vs.speaking));
 		json_object_object_add(sp, "failed", json_object_new_boolean(vs.failed));
+		json_object_object_add(sp, "cursor",
+				       a->vo_cursor[0] ? json_object_new_string(a->vo_cursor) : NULL);
 		json_object_object_add(o, "speech", sp);
 	} else {
 		json_object_object_add(o, "speech", NULL);
@@ -2316,6 +2318,9 @@ int app_frame(app *a)
 	/* clamp scroll positions to their content before building */
 	scr_build(a);
 	announce(a);
+	for (int i = 0; a->vo_cursor[0] && i < a->tree->n; i++) /* seen as well as heard */
+		if (strcmp(a->tree->nodes[i].id, a->vo_cursor) == 0)
+			a->tree->nodes[i].flags |= UI_F_VOICED;
 	if (a->list.pos > a->list.max && !a->list.dragging && a->list.vel == 0 && a->list.max >= 0)
 		a->dirty |= a->list.pos - a->list.max > 0.5f;
 	rnd_tree(a->r, a->text, &a->th, a->tree, draw_image, a);

@@ -64,6 +64,15 @@ static void label_centered(txt *t, int px, int bold, theme_rgba c, const char *s
 	txt_draw(t, px, bold, c, s, u.x + (u.w - w) / 2, u.y + (u.h - h) / 2);
 }
 
+/* A frame w pixels wide along the inside of f. */
+static void ring(SDL_Renderer *r, ui_rect f, int w, theme_rgba c)
+{
+	fill_round(r, (ui_rect){f.x, f.y, f.w, w}, 0, c);
+	fill_round(r, (ui_rect){f.x, f.y + f.h - w, f.w, w}, 0, c);
+	fill_round(r, (ui_rect){f.x, f.y, w, f.h}, 0, c);
+	fill_round(r, (ui_rect){f.x + f.w - w, f.y, w, f.h}, 0, c);
+}
+
 static void draw_node(SDL_Renderer *r, txt *t, const theme *th, const ui_node *n,
 		      rnd_image_fn image, void *ctx)
 {
@@ -244,14 +253,8 @@ static void draw_node(SDL_Renderer *r, txt *t, const theme *th, const ui_node *n
 	default:
 		break;
 	}
-	if (n->focused && n->role != UI_TEXT_FIELD) {
-		ui_rect f = ui_inset(u, -theme_px(th, 6));
-		int fw = theme_px(th, 6);
-		fill_round(r, (ui_rect){f.x, f.y, f.w, fw}, 0, th->focus);
-		fill_round(r, (ui_rect){f.x, f.y + f.h - fw, f.w, fw}, 0, th->focus);
-		fill_round(r, (ui_rect){f.x, f.y, fw, f.h}, 0, th->focus);
-		fill_round(r, (ui_rect){f.x + f.w - fw, f.y, fw, f.h}, 0, th->focus);
-	}
+	if (n->focused && n->role != UI_TEXT_FIELD)
+		ring(r, ui_inset(u, -theme_px(th, 6)), theme_px(th, 6), th->focus);
 }
 
 void rnd_tree(SDL_Renderer *r, txt *t, const theme *th, const ui_tree *tree, rnd_image_fn image,
@@ -272,6 +275,18 @@ void rnd_tree(SDL_Renderer *r, txt *t, const theme *th, const ui_tree *tree, rnd
 		}
 		SDL_RenderSetClipRect(r, &c);
 		draw_node(r, t, th, n, image, ctx);
+	}
+	/* the voice cursor's ring last, over its neighbours, outside any focus ring */
+	for (int i = 0; i < tree->n; i++) {
+		const ui_node *n = &tree->nodes[i];
+		int d = theme_px(th, 18);
+		SDL_Rect c = sdl(n->clip);
+		if (!(n->flags & UI_F_VOICED) || ui_is_empty(n->clip))
+			continue;
+		c = (SDL_Rect){c.x - d, c.y - d, c.w + 2 * d, c.h + 2 * d};
+		SDL_RenderSetClipRect(r, &c);
+		ring(r, ui_inset(n->rect, -d), theme_px(th, 8), th->heading);
+		ring(r, ui_inset(n->rect, -theme_px(th, 10)), theme_px(th, 3), th->bg);
 	}
 	SDL_RenderSetClipRect(r, NULL);
 }

@@ -46,6 +46,8 @@ enum {
 	UI_F_BOLD = 1 << 2,
 	UI_F_HIDDEN = 1 << 3,	/* drawn but not reported (duplicate of another node) */
 	UI_F_NOHIT = 1 << 4,	/* not tappable even with an action */
+	UI_F_VOICED = 1 << 5,	/* under voice guidance's explore-by-touch cursor:
+				 * drawn with a ring of its own, outside any focus ring */
 };
 
 typedef struct ui_node {

@@ -890,7 +890,13 @@ static void test_voice_booking(void **s)
 	snprintf(id, sizeof(id), "booking.day.%s", day);
 	ok(&k, "{\"cmd\": \"tap\", \"id\": \"%s\"}", id);
 	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.slot.0\", \"timeout_ms\": 5000}");
-	tap2(&k, "booking.slot.0");
+	/* the first tap only reads: the voice cursor is on the slot, shown by a ring */
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.slot.0\"}");
+	st = cmd(&k, "{\"cmd\": \"state\"}");
+	assert_string_equal(json_object_get_string(get(get(st, "speech"), "cursor")), "booking.slot.0");
+	json_object_put(st);
+	shot(&k, "portrait", "voice-cursor");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.slot.0\"}");
 	ok(&k, "{\"cmd\": \"type\", \"text\": \"김보라\"}");
 	tap2(&k, "booking.phone");
 	ok(&k, "{\"cmd\": \"type\", \"text\": \"010-9876-5432\"}");
