@@ -128,8 +128,31 @@ static void test_enroll(void **s)
 	assert_int_equal(allowed(0, 1, NULL), 0);
 }
 
+/* Kiosk i's "status" in `jobcenter fleet status`, into out. */
+static const char *status_of(int i, char *out, size_t n)
+{
+	buf b;
+	json_object *o, *devs;
+	buf_init(&b);
+	assert_int_equal(tu_cli(&b, (const char *const[]){"fleet", "status", "--data", dir, NULL}), 0);
+	buf_addc(&b, '\0');
+	o = json_tokener_parse(b.data);
+	buf_release(&b);
+	assert_non_null(o);
+	assert_true(json_object_object_get_ex(o, "devices", &devs));
+	out[0] = '\0';
+	for (size_t k = 0; k < json_object_array_length(devs); k++) {
+		json_object *d = json_object_array_get_idx(devs, k);
+		if (strcmp(field(d, "kiosk_id"), ids[i]) == 0)
+			snprintf(out, n, "%s", field(d, "status"));
+	}
+	json_object_put(o);
+	return out;
+}
+
 static void test_staged_rollout(void **s)
 {
+	char sts[32];
 	int in10 = 0, in50 = 0;
 	(void)s;
 	cli((const char *const[]){"fleet", "rollout", "--data", dir, "--version", "2", "--previous", "1",
@@ -144,6 +167,16 @@ static void test_staged_rollout(void **s)
 	}
 	printf("stage 10%%: %d of %d kiosks; stage 50%%: %d\n", in10, N, in50);
 	assert_true(in10 >= 2);
+	/* the console's status: the first stage is updating, the rest is fine; a
+	 * kiosk in use says it waits */
+	for (int i = 0; i < N; i++)
+		assert_string_equal(status_of(i, sts, sizeof(sts)), fl_bucket(ids[i]) < 10 ? "updating" : "ok");
+	for (int i = 0; i < N; i++)
+		if (fl_bucket(ids[i]) < 10) {
+			allowed(i, 1, "{\"version\": 2, \"outcome\": \"deferred\", \"reason\": \"in use\"}");
+			assert_string_equal(status_of(i, sts, sizeof(sts)), "waiting");
+			break;
+		}
 	/* they install it and say so: the rollout moves to 50% */
 	for (int i = 0; i < N; i++)
 		if (fl_bucket(ids[i]) < 10)
@@ -177,6 +210,12 @@ static void test_staged_rollout(void **s)
 	assert_non_null(strstr(out.data, "\"paused\""));
 	assert_non_null(strstr(out.data, "rolled_back: health check failed"));
 	buf_release(&out);
+	for (int i = 0, b; i < N; i++)
+		if ((b = fl_bucket(ids[i])) >= 10 && b < 50)
+			assert_true(strcmp(status_of(i, sts, sizeof(sts)), "rolled_back") == 0 ||
+				    strcmp(sts, "ok") == 0); /* paused: the rest stays where it is */
+		else
+			assert_string_equal(status_of(i, sts, sizeof(sts)), "ok");
 	/* IT staff fix it and resume; everyone may have it once all report success */
 	cli((const char *const[]){"fleet", "resume", "--data", dir, NULL});
 	for (int round = 0; round < 3; round++)
@@ -408,7 +447,7 @@ static void test_error_history(void **s)
 	snprintf(p, sizeof(p), "%s/jobcenter.db", dir);
 	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
 	json_object *d, *errs;
-	assert_int_equal(fl_device_json(db, ids[5], &d, err, sizeof(err)), 0);
+	assert_int_equal(fl_device_json(db, ids[5], time(NULL), &d, err, sizeof(err)), 0);
 	assert_non_null(d);
 	assert_true(json_object_object_get_ex(d, "errors", &errs));
 	const char *want[] = {"kiosk: kiosk not running", "disk full: 9 bytes needed", "timestamp unavailable",
@@ -422,13 +461,31 @@ static void test_error_history(void **s)
 		snprintf(body, sizeof(body), "{\"version\": 1, \"last_error\": \"error %d\"}", i);
 		json_object_put(post(tokens[5], "v1/fleet/heartbeat", body, &st));
 	}
-	assert_int_equal(fl_device_json(db, ids[5], &d, err, sizeof(err)), 0);
+	assert_int_equal(fl_device_json(db, ids[5], time(NULL), &d, err, sizeof(err)), 0);
 	json_object_object_get_ex(d, "errors", &errs);
 	assert_int_equal(json_object_array_length(errs), 20);
 	assert_string_equal(field(json_object_array_get_idx(errs, 0), "message"), "error 24");
 	json_object_put(d);
-	assert_int_equal(fl_device_json(db, "no-such-kiosk", &d, err, sizeof(err)), 0);
+	assert_int_equal(fl_device_json(db, "no-such-kiosk", time(NULL), &d, err, sizeof(err)), 0);
 	assert_null(d);
+	/* its status follows what the heartbeats say, and time */
+	static const struct {
+		const char *body, *status;
+	} hb[] = {{"{\"version\": 2, \"last_error\": \"disk full: 9 bytes needed\"}", "error"},
+		  {"{\"version\": 2, \"last_error\": \"stale metadata\"}", "stale"},
+		  {"{\"version\": 2, \"kiosk_error\": \"connect: refused\"}", "kiosk_error"},
+		  /* the rollout of 4 to its group covers it */
+		  {"{\"version\": 2}", "updating"},
+		  {"{\"version\": 4}", "ok"}};
+	for (size_t i = 0; i < sizeof(hb) / sizeof(*hb); i++) {
+		json_object_put(post(tokens[5], "v1/fleet/heartbeat", hb[i].body, &st));
+		assert_int_equal(fl_device_json(db, ids[5], time(NULL), &d, err, sizeof(err)), 0);
+		assert_string_equal(field(d, "status"), hb[i].status);
+		json_object_put(d);
+	}
+	assert_int_equal(fl_device_json(db, ids[5], time(NULL) + FL_OFFLINE_S + 60, &d, err, sizeof(err)), 0);
+	assert_string_equal(field(d, "status"), "offline");
+	json_object_put(d);
 	sqlite3_close(db);
 }
 

@@ -1226,11 +1226,45 @@ static void users_page(struct cx *c, const char *error)
 
 /* ---- the fleet (IT staff): devices, rollout, recent errors ---- */
 
+/* A rollout's state (fleet.h) in Korean. */
+static const char *rollout_state_ko(const char *state)
+{
+	return strcmp(state, "active") == 0	   ? "진행 중"
+	       : strcmp(state, "paused") == 0	   ? "일시 중지됨"
+	       : strcmp(state, "done") == 0	   ? "완료"
+	       : strcmp(state, "rolled_back") == 0 ? "취소됨 (이전 릴리스로)"
+						   : state;
+}
+
+/* A kiosk's status (fleet.h) as a badge: Korean words, a colour, the English
+ * word for people and tools. */
+static void status_badge(buf *o, const char *status)
+{
+	static const struct {
+		const char *status, *ko, *cls;
+	} map[] = {{"ok", "정상", "attended"},
+		   {"updating", "업데이트 예정", "booked"},
+		   {"waiting", "설치 대기", "booked"},
+		   {"error", "오류", "no_show"},
+		   {"rolled_back", "되돌림", "no_show"},
+		   {"failed", "실패", "cancelled"},
+		   {"stale", "메타데이터 만료", "cancelled"},
+		   {"kiosk_error", "키오스크 응답 없음", "cancelled"},
+		   {"offline", "연락 없음", "cancelled"}};
+	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
+		if (strcmp(map[i].status, status) == 0) {
+			html_printf(o, "<span class=\"badge %s\" title=\"%s\">%s</span>", map[i].cls, status,
+				    map[i].ko);
+			return;
+		}
+	html_printf(o, "<span class=\"badge\">%s</span>", status);
+}
+
 static void fleet_page(struct cx *c, const char *error)
 {
 	json_object *o, *devs, *ro = NULL;
 	char err[256];
-	if (fl_status_json(c->req->db, &o, err, sizeof(err)) < 0)
+	if (fl_status_json(c->req->db, time(NULL), &o, err, sizeof(err)) < 0)
 		return db_fail(c, "fleet", err);
 	json_object_object_get_ex(o, "devices", &devs);
 	json_object_object_get_ex(o, "rollout", &ro);
@@ -1245,7 +1279,7 @@ static void fleet_page(struct cx *c, const char *error)
 			    "<section class=\"card\" aria-labelledby=\"ro\"><h2 id=\"ro\">배포 "
 			    "<span lang=\"en\">Rollout</span> #%lld</h2><dl><dt>릴리스</dt><dd>%lld</dd>"
 			    "<dt>대상</dt><dd>%s</dd>"
-			    "<dt>단계</dt><dd>%d%% (%d대 중 %d대)</dd><dt>상태</dt><dd><span class=\"badge %s\">%s</span>"
+			    "<dt>단계</dt><dd>%d%% (%d대 중 %d대)</dd><dt>상태</dt><dd><span class=\"badge\" title=\"%s\">%s</span>"
 			    "</dd><dt>결과</dt><dd>성공 %d · 실패 %d · 대기 %d</dd></dl>"
 			    "<p><label for=\"ro-progress\">업데이트 완료 %d / %d</label> "
 			    "<progress id=\"ro-progress\" max=\"%d\" value=\"%d\"></progress></p>"
@@ -1253,7 +1287,7 @@ static void fleet_page(struct cx *c, const char *error)
 			    (long long)sch_int(ro, "id"), (long long)sch_int(ro, "version"),
 			    grp && *grp ? grp : "모든 키오스크",
 			    sch_int(ro, "stage_percent"), total, sch_int(ro, "in_stage"), sch_str(ro, "state"),
-			    sch_str(ro, "state"), done, sch_int(ro, "failed"), sch_int(ro, "deferred"), done, total,
+			    rollout_state_ko(sch_str(ro, "state")), done, sch_int(ro, "failed"), sch_int(ro, "deferred"), done, total,
 			    total > 0 ? total : 1, done);
 		static const char *const acts[][2] = {{"pause", "일시 중지"}, {"resume", "재개"},
 						      {"rollback", "배포 취소"}};
@@ -1270,7 +1304,8 @@ static void fleet_page(struct cx *c, const char *error)
 			       "으로 시작합니다.</p>");
 	}
 	buf_adds(c->o, "<table><caption>키오스크 <span lang=\"en\">Kiosks</span></caption><thead><tr>"
-		       "<th scope=\"col\">ID</th><th scope=\"col\">그룹</th><th scope=\"col\">릴리스</th>"
+		       "<th scope=\"col\">ID</th><th scope=\"col\">상태</th><th scope=\"col\">그룹</th>"
+		       "<th scope=\"col\">릴리스</th>"
 		       "<th scope=\"col\">마지막 연락</th><th scope=\"col\">정보 기준</th>"
 		       "<th scope=\"col\">미전송 예약</th><th scope=\"col\">여유 공간</th>"
 		       "<th scope=\"col\">최근 업데이트</th>"
@@ -1303,16 +1338,18 @@ static void fleet_page(struct cx *c, const char *error)
 		long long free_b = json_object_object_get_ex(d, "disk_free", &v) ? json_object_get_int64(v) : 0;
 		snprintf(disk, sizeof(disk), "%.1f\xc2\xa0GB", (double)free_b / 1e9); /* no break */
 		long long outbox = sch_int(d, "outbox");
-		html_printf(c->o, "<tr%s><td><a href=\"/console/fleet/%s\">%s</a></td><td>%s</td><td>%lld</td>"
-				  "<td>%s</td><td>%s</td><td%s>%lld</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+		html_printf(c->o, "<tr%s><td><a href=\"/console/fleet/%s\">%s</a></td><td>",
 			    mins > 60 || mins < 0 ? " class=\"st-cancelled\"" : "", sch_str(d, "kiosk_id"),
-			    sch_str(d, "kiosk_id"),
+			    sch_str(d, "kiosk_id"));
+		status_badge(c->o, sch_str(d, "status"));
+		html_printf(c->o, "</td><td>%s</td><td>%lld</td>"
+				  "<td>%s</td><td>%s</td><td%s>%lld</td><td>%s</td><td>%s</td><td>%s</td></tr>",
 			    sch_str(d, "group"), (long long)sch_int(d, "version"), ago, age,
 			    outbox > 0 ? " class=\"warn\"" : "", outbox, disk,
 			    sch_str(d, "last_attempt"), sch_str(d, "last_error"));
 	}
 	if (json_object_array_length(devs) == 0)
-		buf_adds(c->o, "<tr><td colspan=\"9\">등록된 키오스크가 없습니다.</td></tr>");
+		buf_adds(c->o, "<tr><td colspan=\"10\">등록된 키오스크가 없습니다.</td></tr>");
 	buf_adds(c->o, "</tbody></table>");
 	page_end(c);
 	json_object_put(o);
@@ -1350,13 +1387,16 @@ static void h_fleet_kiosk(void *a, srv_req *req, srv_resp *resp)
 		fail_page(&c, 403, "관리자만 볼 수 있습니다. (Admins only.)");
 		goto out;
 	}
-	if (!req->path_arg || fl_device_json(req->db, req->path_arg, &d, err, sizeof(err)) < 0 || !d) {
+	if (!req->path_arg || fl_device_json(req->db, req->path_arg, time(NULL), &d, err, sizeof(err)) < 0 || !d) {
 		fail_page(&c, 404, "그런 키오스크가 없습니다. (No such kiosk.)");
 		goto out;
 	}
 	page_begin(&c, "키오스크", "fleet");
-	html_printf(c.o, "<p><a href=\"/console/fleet\">← 키오스크 관리</a></p><h2>%s</h2><dl>",
+	html_printf(c.o, "<p><a href=\"/console/fleet\">← 키오스크 관리</a></p><h2>%s</h2><dl>"
+			 "<dt>상태</dt><dd>",
 		    sch_str(d, "kiosk_id"));
+	status_badge(c.o, sch_str(d, "status"));
+	buf_adds(c.o, "</dd>");
 	seoul_time(json_object_object_get_ex(d, "last_seen", &v) ? json_object_get_int64(v) : 0, when);
 	long long up = json_object_object_get_ex(d, "uptime_s", &v) ? json_object_get_int64(v) : 0;
 	long long disk = json_object_object_get_ex(d, "disk_free", &v) ? json_object_get_int64(v) : 0;

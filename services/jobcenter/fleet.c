@@ -522,7 +522,42 @@ int fl_rollout_control(sqlite3 *db, const char *what, char *err, size_t errlen)
 	return 0;
 }
 
-int fl_status_json(sqlite3 *db, json_object **out, char *err, size_t errlen)
+/* One word for where a kiosk stands (fleet.h), from its inventory row, its
+ * newest attempt and the rollout r (NULL: none). */
+static const char *device_status(sqlite3 *db, const struct rollout *r, const char *kiosk,
+				 const char *grp, int bucket, long long version, long long last_seen,
+				 const char *last_error, time_t now)
+{
+	sqlite3_stmt *st;
+	long long av = 0;
+	char outcome[16] = "";
+	if (sqlite3_prepare_v2(db, "SELECT version, outcome FROM fleet_attempts WHERE kiosk_id = ?"
+				   " ORDER BY seq DESC LIMIT 1",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, kiosk, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			av = sqlite3_column_int64(st, 0);
+			snprintf(outcome, sizeof(outcome), "%s", (const char *)sqlite3_column_text(st, 1));
+		}
+		sqlite3_finalize(st);
+	}
+	if ((long long)now - last_seen > FL_OFFLINE_S)
+		return "offline";
+	if (last_error && strncmp(last_error, "kiosk: ", 7) == 0)
+		return "kiosk_error";
+	if (last_error && strcmp(last_error, "stale metadata") == 0)
+		return "stale";
+	if (av > version && (strcmp(outcome, "rolled_back") == 0 || strcmp(outcome, "failed") == 0))
+		return strcmp(outcome, "failed") == 0 ? "failed" : "rolled_back";
+	if (last_error)
+		return "error";
+	if (r && strcmp(r->state, "active") == 0 && version < r->version &&
+	    (!r->grp[0] || (grp && strcmp(grp, r->grp) == 0)) && bucket < r->stages[r->stage])
+		return av == r->version && strcmp(outcome, "deferred") == 0 ? "waiting" : "updating";
+	return "ok";
+}
+
+int fl_status_json(sqlite3 *db, time_t now, json_object **out, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
 	struct rollout r;
@@ -539,9 +574,17 @@ int fl_status_json(sqlite3 *db, json_object **out, char *err, size_t errlen)
 		snprintf(err, errlen, "status: %s", sqlite3_errmsg(db));
 		return -1;
 	}
+	int has_rollout = active_rollout(db, &r) == 1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		json_object *d = json_object_new_object();
 		const char *s;
+		json_object_object_add(
+			d, "status",
+			json_object_new_string(device_status(
+				db, has_rollout ? &r : NULL, (const char *)sqlite3_column_text(st, 0),
+				(const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 5),
+				sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+				(const char *)sqlite3_column_text(st, 4), now)));
 		json_object_object_add(d, "kiosk_id",
 				       json_object_new_string((const char *)sqlite3_column_text(st, 0)));
 		s = (const char *)sqlite3_column_text(st, 1);
@@ -563,7 +606,7 @@ int fl_status_json(sqlite3 *db, json_object **out, char *err, size_t errlen)
 	}
 	sqlite3_finalize(st);
 	json_object_object_add(o, "devices", devs);
-	if (active_rollout(db, &r) == 1) {
+	if (has_rollout) {
 		json_object *ro = json_object_new_object();
 		json_object_object_add(ro, "id", json_object_new_int64(r.id));
 		json_object_object_add(ro, "version", json_object_new_int64(r.version));
@@ -613,21 +656,22 @@ static void rows_json(sqlite3_stmt *st, const char *const *names, int n, json_ob
 	}
 }
 
-int fl_device_json(sqlite3 *db, const char *kiosk, json_object **out, char *err, size_t errlen)
+int fl_device_json(sqlite3 *db, const char *kiosk, time_t now, json_object **out, char *err,
+		   size_t errlen)
 {
 	static const char *const dev[] = {"kiosk_id", "group", "version", "last_seen", "uptime_s",
-					  "disk_free", "cache_age_s", "outbox", "last_error"};
+					  "disk_free", "cache_age_s", "outbox", "last_error", "bucket"};
 	static const char *const att[] = {"version", "outcome", "reason", "at"};
 	static const char *const errs[] = {"at", "message"};
 	static const char *const sql[] = {
 		"SELECT kiosk_id, grp, version, last_seen, uptime_s, disk_free, cache_age_s, outbox,"
-		" last_error FROM fleet_devices WHERE kiosk_id = ?1",
+		" last_error, bucket FROM fleet_devices WHERE kiosk_id = ?1",
 		"SELECT version, outcome, reason, at FROM fleet_attempts WHERE kiosk_id = ?1"
 		" ORDER BY seq DESC LIMIT 20",
 		"SELECT at, message FROM fleet_errors WHERE kiosk_id = ?1 ORDER BY at DESC, rowid DESC"
 		" LIMIT 20"};
 	const char *const *names[] = {dev, att, errs};
-	const int nn[] = {9, 4, 2};
+	const int nn[] = {10, 4, 2};
 	json_object *parts[3];
 	*out = NULL;
 	for (int i = 0; i < 3; i++) {
@@ -649,6 +693,16 @@ int fl_device_json(sqlite3 *db, const char *kiosk, json_object **out, char *err,
 		return 0;
 	}
 	*out = json_object_get(json_object_array_get_idx(parts[0], 0));
+	struct rollout r;
+	json_object *d = *out, *v;
+	const char *grp = json_object_object_get_ex(d, "group", &v) && v ? json_object_get_string(v) : NULL;
+	const char *le = json_object_object_get_ex(d, "last_error", &v) && v ? json_object_get_string(v) : NULL;
+	long long ver = json_object_object_get_ex(d, "version", &v) ? json_object_get_int64(v) : 0;
+	long long seen = json_object_object_get_ex(d, "last_seen", &v) ? json_object_get_int64(v) : 0;
+	int bucket = json_object_object_get_ex(d, "bucket", &v) ? json_object_get_int(v) : 0;
+	json_object_object_add(d, "status",
+			       json_object_new_string(device_status(db, active_rollout(db, &r) == 1 ? &r : NULL,
+								    kiosk, grp, bucket, ver, seen, le, now)));
 	json_object_object_add(*out, "attempts", parts[1]);
 	json_object_object_add(*out, "errors", parts[2]);
 	json_object_put(parts[0]);

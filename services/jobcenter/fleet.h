@@ -53,12 +53,30 @@ int fl_rollout_control(sqlite3 *db, const char *what, char *err, size_t errlen) 
 /* The bucket (0..99) of a kiosk id. */
 int fl_bucket(const char *kiosk);
 
-/* Devices and rollouts for the console and `jobcenter fleet status`. */
-int fl_status_json(sqlite3 *db, json_object **out, char *err, size_t errlen) WUR;
+/* A kiosk not heard from for this long is "offline" (its agent heartbeats every
+ * 15 minutes, jittered). */
+#define FL_OFFLINE_S 3600
 
-/* One kiosk: its inventory row with "attempts" (its update attempts, newest first)
- * and "errors" (its recent errors as they changed, newest first, at most 20 of
- * each). *out is NULL (and 0 returned) for an unknown kiosk; you own it. */
-int fl_device_json(sqlite3 *db, const char *kiosk, json_object **out, char *err, size_t errlen) WUR;
+/* Devices and rollouts for the console and `jobcenter fleet status`. Each device
+ * has a "status" at time now, the first that holds of:
+ *   offline      no heartbeat for FL_OFFLINE_S
+ *   kiosk_error  the kiosk does not answer its agent (last_error "kiosk: ...")
+ *   stale        the agent's metadata expired (a freeze, or nobody re-signs the
+ *                timestamp): it installs nothing until that is fixed
+ *   rolled_back, failed
+ *                its newest attempt, at a release above the one it runs
+ *   error        its last cycle failed (last_error says why)
+ *   updating     the active rollout's stages include it and it runs an older
+ *                release; "waiting" when it deferred (in use, or outside its
+ *                maintenance window)
+ *   ok           none of those */
+int fl_status_json(sqlite3 *db, time_t now, json_object **out, char *err, size_t errlen) WUR;
+
+/* One kiosk: its inventory row with "status" (as above), "attempts" (its update
+ * attempts, newest first) and "errors" (its recent errors as they changed, newest
+ * first, at most 20 of each). *out is NULL (and 0 returned) for an unknown kiosk;
+ * you own it. */
+int fl_device_json(sqlite3 *db, const char *kiosk, time_t now, json_object **out, char *err,
+		   size_t errlen) WUR;
 
 #endif

@@ -429,7 +429,7 @@ static int cmd_fleet(struct cli *cl, const char *verb)
 			printf("rollout %lld of release %lld started\n", id, cl->version);
 	} else if (strcmp(verb, "status") == 0) {
 		json_object *o;
-		if ((rc = fl_status_json(db, &o, err, sizeof(err))) == 0) {
+		if ((rc = fl_status_json(db, time(NULL), &o, err, sizeof(err))) == 0) {
 			printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
 			json_object_put(o);
 		}

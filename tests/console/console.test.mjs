@@ -240,6 +240,7 @@ try {
   await page.getByRole('link', { name: /키오스크 관리/ }).click();
   await page.getByRole('cell', { name: 'lib-seo-01' }).waitFor();
   await page.getByRole('cell', { name: 'timestamp unavailable' }).waitFor();
+  await page.locator('.badge[title="error"]', { hasText: '오류' }).waitFor();
   await axeScan(page, 'fleet');
   log('the admin opens one kiosk: its updates and recent errors');
   await page.getByRole('link', { name: 'lib-seo-01' }).click();
@@ -250,7 +251,7 @@ try {
   await page.getByRole('link', { name: /키오스크 관리$/ }).first().click();
   await page.getByRole('button', { name: '일시 중지' }).click();
   await page.getByRole('status').filter({ hasText: '저장했습니다' }).waitFor();
-  await page.locator('.badge.paused').waitFor();
+  await page.locator('.badge[title="paused"]', { hasText: '일시 중지됨' }).waitFor();
   await logout(page);
   await login(page, 'park.new', 'spring-2026-pw');
   await page.waitForURL(/\/console\/schedule/);
