@@ -1248,6 +1248,20 @@ static void focus_field(app *a, const char *id, int mode)
 		hin_set_korean(focused_hin(a), mode == KB_KO);
 }
 
+/* Voice guidance on (its speech thread started the first time) or off. */
+static void set_voice(app *a, int on)
+{
+	a->a11y_voice = on;
+	if (on && !a->voice) {
+		char verr[160];
+		if (!(a->voice = vc_start(a->cfg->audio, verr, sizeof(verr))))
+			log_warn("voice", "error=\"%s\"", verr);
+	}
+	if (!on)
+		vc_hush(a->voice);
+	a->dirty = 1;
+}
+
 static void action(app *a, const ui_node *n)
 {
 	int arg = n->arg;
@@ -1274,16 +1288,8 @@ static void action(app *a, const ui_node *n)
 		if (arg == 0) a->a11y_contrast = !a->a11y_contrast;
 		if (arg == 1) a->a11y_large = !a->a11y_large;
 		if (arg == 2) a->a11y_low = !a->a11y_low;
-		if (arg == 3) {
-			a->a11y_voice = !a->a11y_voice;
-			if (a->a11y_voice && !a->voice) {
-				char verr[160];
-				if (!(a->voice = vc_start(a->cfg->audio, verr, sizeof(verr))))
-					log_warn("voice", "error=\"%s\"", verr);
-			}
-			if (!a->a11y_voice)
-				vc_hush(a->voice);
-		}
+		if (arg == 3)
+			set_voice(a, !a->a11y_voice);
 		apply_theme(a);
 		break;
 	case A_FOCUS_QUERY: snprintf(a->focus, sizeof(a->focus), "search.query"); break;
@@ -1546,9 +1552,38 @@ static void move_focus(app *a, int dir)
 	a->dirty = 1;
 }
 
+/* An accessibility keypad (KS X 9211) is a number pad: 8 and 4 move back, 2 and
+ * 6 forward, 5 presses; with Num Lock on, its digits type into a focused text
+ * field instead. */
+static SDL_Keycode from_keypad(app *a, SDL_Keycode k)
+{
+	if (focused_hin(a) && (SDL_GetModState() & KMOD_NUM))
+		return k;
+	switch (k) {
+	case SDLK_KP_8: return SDLK_UP;
+	case SDLK_KP_4: return SDLK_LEFT;
+	case SDLK_KP_2: return SDLK_DOWN;
+	case SDLK_KP_6: return SDLK_RIGHT;
+	case SDLK_KP_5: return SDLK_RETURN;
+	default: return k;
+	}
+}
+
 static int key(app *a, SDL_Keycode k)
 {
 	user_input(a);
+	k = from_keypad(a, k);
+	/* Help, F1 or the pad's *: a blind person's way in — voice guidance on, or
+	 * the screen said again */
+	if (k == SDLK_F1 || k == SDLK_HELP || k == SDLK_KP_MULTIPLY) {
+		if (!a->a11y_voice)
+			set_voice(a, 1);
+		else
+			a->vo_screen = -1;
+		a->idle_dialog = 0;
+		a->dirty = 1;
+		return 0;
+	}
 	if (a->idle_dialog) {
 		/* a key while warned means "I'm still here" (Return on a focused
 		 * dialog button still activates it below) */

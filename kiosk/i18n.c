@@ -226,8 +226,10 @@ static const char *const cat[S_COUNT][2] = {
 	[S_PL_TO_LIST] = {"목록으로", "Back to the list"},
 	[S_PL_ENDED] = {"끝까지 보았습니다. 수고하셨습니다!", "You watched it to the end. Well done!"},
 	[S_PL_REPLAY] = {"처음부터 다시", "Watch again"},
-	[S_VO_ON] = {"음성 안내를 켰습니다. 화살표 키로 옮기고 확인 키로 누릅니다.",
-		     "Voice guidance is on. Arrow keys move, Enter presses."},
+	[S_VO_ON] = {"음성 안내를 켰습니다. 화살표 키나 숫자 2와 8로 옮기고, 확인 키나 5로 누릅니다. "
+		     "별표 키는 다시 듣기입니다. 화면은 한 번 누르면 읽고, 두 번 누르면 실행합니다.",
+		     "Voice guidance is on. Arrow keys, or 2 and 8, move; Enter or 5 presses; star "
+		     "repeats. On the screen, one tap reads and a second tap presses."},
 	[S_VO_BUTTON] = {"버튼", "button"},
 	[S_VO_FIELD] = {"입력란", "text field"},
 	[S_VO_CHECKED] = {"선택됨", "selected"},

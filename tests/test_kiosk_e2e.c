@@ -378,6 +378,41 @@ static void test_voice_guidance(void **s)
 	st = cmd(&k, "{\"cmd\": \"state\"}");
 	assert_false(json_object_get_boolean(get(get(st, "a11y"), "voice")));
 	assert_string_equal(json_object_get_string(get(get(st, "speech"), "last")), "");
+	said = json_object_get_int64(get(get(st, "speech"), "utterances"));
+	json_object_put(st);
+	/* the next person cannot see the screen: Help (F1, or the pad's *) turns voice
+	 * guidance on from anywhere, and says the screen again when it is on */
+	ok(&k, "{\"cmd\": \"key\", \"key\": \"F1\"}");
+	st = speech_after(&k, said + 1);
+	assert_true(json_object_get_boolean(get(get(st, "a11y"), "voice")));
+	assert_non_null(strstr(json_object_get_string(get(get(st, "speech"), "last")), "음성 안내를 켰습니다"));
+	said = json_object_get_int64(get(get(st, "speech"), "utterances"));
+	json_object_put(st);
+	/* the number pad moves (2 forward) and presses (5) */
+	ok(&k, "{\"cmd\": \"key\", \"key\": \"Keypad 2\"}");
+	st = speech_after(&k, said + 1);
+	tree = cmd(&k, "{\"cmd\": \"tree\"}");
+	nodes = get(tree, "nodes");
+	char fid[64] = "";
+	for (size_t i = 0; i < json_object_array_length(nodes); i++)
+		if (json_object_get_boolean(get(json_object_array_get_idx(nodes, i), "focused")))
+			snprintf(fid, sizeof(fid), "%s",
+				 json_object_get_string(get(json_object_array_get_idx(nodes, i), "id")));
+	json_object_put(tree);
+	printf("keypad 2 focused %s: \"%s\"\n", fid,
+	       json_object_get_string(get(get(st, "speech"), "last")));
+	assert_true(fid[0]);
+	said = json_object_get_int64(get(get(st, "speech"), "utterances"));
+	json_object_put(st);
+	ok(&k, "{\"cmd\": \"key\", \"key\": \"Keypad *\"}");
+	st = speech_after(&k, said + 1);
+	assert_string_equal(json_object_get_string(get(st, "screen")), "home");
+	said = json_object_get_int64(get(get(st, "speech"), "utterances"));
+	json_object_put(st);
+	ok(&k, "{\"cmd\": \"key\", \"key\": \"Keypad 5\"}");
+	st = speech_after(&k, said + 1);
+	printf("keypad 5 on %s: screen %s\n", fid, json_object_get_string(get(st, "screen")));
+	assert_string_not_equal(json_object_get_string(get(st, "screen")), "home");
 	json_object_put(st);
 	kiosk_stop(&k);
 }
