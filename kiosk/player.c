@@ -51,6 +51,7 @@ struct ply {
 	int state;
 	int is360;
 	int volume;
+	int ducked;	    /* voice guidance is speaking: sound at DUCK_PERCENT */
 	char err[160];
 	SDL_Texture *tex;
 	int tw, th;
@@ -394,11 +395,34 @@ void ply_seek(ply *p, int64_t ms)
 	libvlc_media_player_set_time(p->s->mp, ms);
 }
 
+#define DUCK_PERCENT 25
+
+/* The volume libvlc plays at: the chosen one, lowered while ducked. */
+static int heard_volume(const ply *p)
+{
+	return p->ducked ? p->volume * DUCK_PERCENT / 100 : p->volume;
+}
+
 void ply_set_volume(ply *p, int v)
 {
 	p->volume = v < 0 ? 0 : v > 100 ? 100 : v;
 	if (p->s)
-		libvlc_audio_set_volume(p->s->mp, p->volume);
+		libvlc_audio_set_volume(p->s->mp, heard_volume(p));
+}
+
+void ply_duck(ply *p, int on)
+{
+	on = !!on;
+	if (p->ducked == on)
+		return;
+	p->ducked = on;
+	if (p->s && p->state == PLY_PLAYING)
+		libvlc_audio_set_volume(p->s->mp, heard_volume(p));
+}
+
+int ply_ducked(const ply *p)
+{
+	return p->ducked;
 }
 
 int ply_volume(const ply *p)
@@ -427,7 +451,7 @@ int ply_poll(ply *p)
 	if (atomic_exchange(&s->ev_playing, 0)) {
 		if (p->state == PLY_OPENING) {
 			p->state = PLY_PLAYING;
-			libvlc_audio_set_volume(s->mp, p->volume);
+			libvlc_audio_set_volume(s->mp, heard_volume(p));
 			detect_360(p);
 		}
 		changed = 1;

@@ -45,6 +45,10 @@ void ply_seek(ply *p, int64_t ms);
 /* 0..100 */
 void ply_set_volume(ply *p, int volume);
 int ply_volume(const ply *p);
+/* Ducking: while on (voice guidance speaks) the sound plays at a quarter of the
+ * volume; ply_volume still answers the chosen one. */
+void ply_duck(ply *p, int on);
+int ply_ducked(const ply *p);
 
 /* Runs on each loop turn: picks up libvlc's events. Returns 1 when something
  * visible changed (a frame, the state). */

@@ -202,6 +202,11 @@ int prac_tick(app *a)
 	if (a->pl_index < 0 || !a->player)
 		return 0;
 	changed |= ply_poll(a->player);
+	/* voice guidance is heard over the interview, not under it */
+	if (ply_ducked(a->player) != (a->a11y_voice && vc_speaking(a->voice))) {
+		ply_duck(a->player, !ply_ducked(a->player));
+		changed = 1;
+	}
 	int st = ply_state(a->player);
 	if (!a->pl_vr && ply_is_360(a->player)) {
 		/* the file says equirectangular though the catalogue did not */
@@ -384,6 +389,7 @@ json_object *prac_state_json(app *a)
 	json_object_object_add(o, "question", a->pl_asking ? json_object_new_int(a->pl_q) : NULL);
 	json_object_object_add(o, "captions", json_object_new_boolean(a->pl_captions));
 	json_object_object_add(o, "volume", json_object_new_int(a->player ? ply_volume(a->player) : 0));
+	json_object_object_add(o, "ducked", json_object_new_boolean(a->player && ply_ducked(a->player)));
 	if (a->player) {
 		ply_stats s;
 		ply_get_stats(a->player, &s);

@@ -184,3 +184,14 @@ void vc_get_stats(voice *v, vc_stats *out)
 		out->speaking |= SDL_GetQueuedAudioSize(v->dev) > 0;
 	pthread_mutex_unlock(&v->mu);
 }
+
+int vc_speaking(voice *v)
+{
+	int on;
+	if (!v)
+		return 0;
+	pthread_mutex_lock(&v->mu);
+	on = v->st.speaking || (v->dev && SDL_GetQueuedAudioSize(v->dev) > 0);
+	pthread_mutex_unlock(&v->mu);
+	return on;
+}

@@ -467,6 +467,36 @@ static void test_landscape_shots(void **s)
 	kiosk_stop(&k);
 }
 
+/* Voice guidance is heard over the interview: while it speaks the video's sound
+ * is lowered (state.player.ducked), and the chosen volume comes back after. */
+static void test_voice_ducks_video(void **s)
+{
+	struct kiosk k;
+	json_object *st, *p;
+	int ducked = 0, back = 0;
+	(void)s;
+	kiosk_start(&k, config, "1080x1920", "duck");
+	open_item(&k, 0);
+	wait_playing(&k, 0.2);
+	p = player_state(&k, &st);
+	assert_false(json_object_get_boolean(get(p, "ducked")));
+	json_object_put(st);
+	ok(&k, "{\"cmd\": \"key\", \"key\": \"F1\"}"); /* voice on: it starts talking */
+	for (int t = 0; t < 1000 && !back; t++) {
+		p = player_state(&k, &st);
+		int d = p && json_object_get_boolean(get(p, "ducked"));
+		ducked |= d;
+		back = ducked && !d;
+		if (back)
+			assert_int_equal(json_object_get_int(get(p, "volume")), 80);
+		json_object_put(st);
+		msleep(5);
+	}
+	assert_true(ducked);
+	assert_true(back);
+	kiosk_stop(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -475,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_file),
 		cmocka_unit_test(test_memory_cycles),
 		cmocka_unit_test(test_landscape_shots),
+		cmocka_unit_test(test_voice_ducks_video),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
