@@ -25,6 +25,16 @@ dd if=/dev/urandom of=v2/media/video.mp4 bs=1048576 seek=40 count=3 conv=notrunc
 changed=$((2000 + 3 * 1048576))
 
 port=18291
+tport=18292
+# a CA of our own and a server certificate for the https runs
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+	-subj /CN=jk-bench-ca -keyout ca.key -out ca.pem 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=127.0.0.1 \
+	-keyout srv.key -out srv.csr 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1\n' > san.ext
+openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+	-extfile san.ext -out srv.pem 2>/dev/null
+cat /etc/ssl/certs/ca-certificates.crt ca.pem > system-and-ours.pem
 cat > nginx.conf <<NGX
 worker_processes 1;
 error_log $out/nginx-error.log;
@@ -33,6 +43,8 @@ events { worker_connections 64; }
 http {
   access_log off;
   server { listen 127.0.0.1:$port; root $out/pub; }
+  server { listen 127.0.0.1:$tport ssl; root $out/pub;
+           ssl_certificate $out/srv.pem; ssl_certificate_key $out/srv.key; }
 }
 NGX
 nginx -c "$out/nginx.conf"
@@ -43,12 +55,13 @@ publish() {
 		--chunks-dir pub/chunks --sign k/rel > pub/release.json
 	"$rel" timestamp --release pub/release.json --version "$1" --sign k/ts > pub/timestamp.json
 }
-run_agent() {
-	/usr/bin/time -f "%M" -o "rss$1.txt" "$agent" --root-dir "$out/opt" \
+run_agent() { # NAME [agent options...]
+	n=$1; shift
+	/usr/bin/time -f "%M" -o "rss$n.txt" "$agent" --root-dir "$out/opt" \
 		--url "http://127.0.0.1:$port/" --hardware kx --trusted-root root.json \
-		--restart true --health true --once > "agent$1.json" &
+		--restart true --health true --once "$@" > "agent$n.json" &
 	# the sampler takes CPU: not during the throughput rounds
-	case $1 in t*) ;; *) python3 "$top/bench/memsample.py" $! "mem$1.txt" ;; esac
+	case $n in t[0-9]*) ;; *) python3 "$top/bench/memsample.py" $! "mem$n.txt" ;; esac
 	wait $!
 }
 publish 1
@@ -57,6 +70,13 @@ run_agent 1
 t1=$(date +%s.%N)
 publish 2
 run_agent 2
+# v1 over https into an empty kiosk: trusting the system's CA bundle (plus ours,
+# as if the fleet had a public certificate), and trusting only the fleet's CA
+for trust in system-and-ours ca; do
+	rm -rf "$out/opt"
+	publish 1
+	run_agent "tls-$trust" --url "https://127.0.0.1:$tport/" --ca-file "$out/$trust.pem"
+done
 # throughput, side by side, 5 rounds: the agent fetching all of v1 into an empty
 # kiosk (checking every chunk) against plain curl fetching the same chunk files
 # on one connection to disk; medians
@@ -93,9 +113,16 @@ for n in ["1", "2"]:
     for line in open(f"mem{n}.txt"):
         k, v = line.split()
         mem[k] = max(mem.get(k, 0), int(v))
-print(f"agent peak RSS (max of 7 runs): {rss / 1024:.1f} MiB; v1 and v2 sampled every 5 ms: "
+print(f"agent peak RSS over http (max of 7 runs): {rss / 1024:.1f} MiB; v1 and v2 sampled every 5 ms: "
       f"PSS {mem['Pss'] / 1024:.1f} MiB, anonymous {mem['Anonymous'] / 1024:.1f} MiB "
       f"(the rest of RSS is clean shared-library pages)")
+for trust, what in (("system-and-ours", "the system's CA bundle"), ("ca", "only the fleet's CA (--ca-file)")):
+    n = f"tls-{trust}"
+    a = json.load(open(f"agent{n}.json"))
+    m = dict(line.split() for line in open(f"mem{n}.txt"))
+    print(f"v1 over https trusting {what}: {a['outcome']}, peak RSS "
+          f"{int(open(f'rss{n}.txt').read().split()[-1]) / 1024:.1f} MiB, "
+          f"PSS {int(m['Pss']) / 1024:.1f}, anonymous {int(m['Anonymous']) / 1024:.1f} MiB")
 print(f"v1 chunks, 5 rounds: agent download with SHA-256 checks median {am:.0f} ms "
       f"({a1['bytes'] / am / 1000:.0f} MB/s; {', '.join(f'{x:.0f}' for x in agent_ms)}); "
       f"curl to disk median {cm:.0f} ms ({', '.join(f'{x:.0f}' for x in curl_ms)}): "

@@ -9,7 +9,7 @@
 #              console's browser test
 set -eu
 
-BUILD="build-essential cmake pkg-config git ca-certificates curl python3 ffmpeg espeak-ng"
+BUILD="build-essential cmake pkg-config git ca-certificates openssl curl python3 ffmpeg espeak-ng"
 LIBS="libsdl2-dev libsdl2-ttf-dev libcurl4-openssl-dev libjson-c-dev libvlc-dev
       libsqlite3-dev sqlite3 libmicrohttpd-dev libsodium-dev libhangul-dev
       libqrencode-dev libxml2-dev libcmocka-dev libpng-dev libssl-dev libespeak-ng-dev"

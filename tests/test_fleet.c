@@ -426,6 +426,17 @@ static void test_make_kiosk(void **s)
 		 " --kiosk-id box-01 --root-json %s/root.json >/dev/null 2>&1 && grep -q '%s' %s/etc/kiosk/kiosk.json",
 		 JK_AGENT_BIN, SOURCE_DIR, box, port, dir, api_tok, box);
 	assert_int_equal(system(cmd), 0);
+	/* with the fleet's CA: installed, and the agent trusts only it */
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && printf -- '-----BEGIN CERTIFICATE-----\\nMA==\\n-----END CERTIFICATE-----\\n' > ca.pem"
+		 " && JK_AGENT=%s sh %s/provisioning/make-kiosk.sh --prefix %s --server http://127.0.0.1:%d"
+		 " --kiosk-id box-01 --root-json root.json --fleet-ca ca.pem >/dev/null 2>&1"
+		 " && cmp -s ca.pem %s/etc/kiosk/fleet-ca.pem"
+		 " && grep -q -- '--ca-file /etc/kiosk/fleet-ca.pem' %s/etc/kiosk/update.env"
+		 " && { sh %s/provisioning/make-kiosk.sh --prefix %s --server http://127.0.0.1:%d"
+		 " --kiosk-id box-01 --root-json root.json --fleet-ca root.json 2>&1 | grep -q 'not a PEM'; }",
+		 dir, JK_AGENT_BIN, SOURCE_DIR, box, port, box, box, SOURCE_DIR, box, port);
+	assert_int_equal(system(cmd), 0);
 }
 
 /* A kiosk's recent errors: each new one once, newest first, at most 20. */

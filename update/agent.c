@@ -302,6 +302,10 @@ static CURLcode get(const agent_cfg *c, const char *rel, struct sink *s, uint64_
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, c->low_speed_bps > 0 ? c->low_speed_bps : 1024L);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, c->low_speed_s > 0 ? (long)c->low_speed_s : 30L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https,file");
+	if (c->ca_file) {
+		curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
+		curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
+	}
 	if (from)
 		curl_easy_setopt(h, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)from);
 	rc = curl_easy_perform(h);
@@ -310,11 +314,18 @@ static CURLcode get(const agent_cfg *c, const char *rel, struct sink *s, uint64_
 	return rc;
 }
 
-static int get_meta(const agent_cfg *c, const char *name, size_t max, buf *out, long long *bytes)
+/* Gets metadata document name (at most max bytes) into out; on failure, why says
+ * what went wrong (curl's reason: a refused certificate, a timeout, an HTTP error). */
+static int get_meta(const agent_cfg *c, const char *name, size_t max, buf *out, long long *bytes,
+		    char *why, size_t wn)
 {
 	struct sink s = {out, NULL, max, 0, 0, NULL, 0};
 	buf_reset(out);
-	return get(c, name, &s, 0, bytes) == CURLE_OK && !s.over ? 0 : -1;
+	CURLcode rc = get(c, name, &s, 0, bytes);
+	if (rc == CURLE_OK && !s.over)
+		return 0;
+	snprintf(why, wn, "%s", s.over ? "longer than declared" : curl_easy_strerror(rc));
+	return -1;
 }
 
 /* Feeds the first n bytes of file p into the check (a resumed download). */
@@ -937,8 +948,8 @@ static int cycle(const agent_cfg *c, agent_result *r)
 		char name[64];
 		tuf_root next;
 		snprintf(name, sizeof(name), "roots/%lld.json", root.version + 1);
-		if (get_meta(c, name, META_MAX, &b, &r->bytes) < 0)
-			break;
+		if (get_meta(c, name, META_MAX, &b, &r->bytes, err, sizeof(err)) < 0)
+			break; /* no newer root */
 		if ((rc = tuf_root_update(&root, b.data, b.len, &next, err, sizeof(err))) != TUF_OK) {
 			buf_release(&b);
 			return say(r, AGENT_FAILED, "%s", err);
@@ -953,9 +964,9 @@ static int cycle(const agent_cfg *c, agent_result *r)
 		}
 		root = next;
 	}
-	if (get_meta(c, "timestamp.json", META_MAX, &b, &r->bytes) < 0) {
+	if (get_meta(c, "timestamp.json", META_MAX, &b, &r->bytes, err, sizeof(err)) < 0) {
 		buf_release(&b);
-		return say(r, AGENT_FAILED, "timestamp unavailable");
+		return say(r, AGENT_FAILED, "timestamp unavailable: %s", err);
 	}
 	rc = tuf_timestamp_verify(&root, b.data, b.len, time(NULL), cn.timestamp, &ts, err,
 				  sizeof(err));
@@ -981,9 +992,9 @@ static int cycle(const agent_cfg *c, agent_result *r)
 		return say(r, AGENT_NOTHING, "release %lld waits for this kiosk's rollout stage",
 			   ts.release_version);
 	}
-	if (get_meta(c, "release.json", (size_t)ts.release_size, &b, &r->bytes) < 0) {
+	if (get_meta(c, "release.json", (size_t)ts.release_size, &b, &r->bytes, err, sizeof(err)) < 0) {
 		buf_release(&b);
-		return say(r, AGENT_FAILED, "release metadata unavailable or longer than declared");
+		return say(r, AGENT_FAILED, "release metadata unavailable: %s", err);
 	}
 	rc = tuf_release_verify(&root, &ts, b.data, b.len, time(NULL), installed, c->hardware, &rel,
 				err, sizeof(err));

@@ -51,6 +51,9 @@ typedef struct agent_cfg {
 				       * equal = any time. May wrap midnight (22:00-05:00). */
 	time_t (*now)(void);	 /* the clock (tests); NULL: time() */
 	long long max_version;	 /* the fleet's allowed release (heartbeat); < 0: no fleet */
+	const char *ca_file;	 /* the only CA certificates (PEM) trusted for https:
+				  * the fleet's own CA pins it and spares loading the
+				  * system's ~140 (NULL: the system's) */
 	const char *media_dir;	 /* the kiosk's media cache (mcache.h: <sha256>.media files,
 				  * whole and checked): a release file found there is
 				  * copied chunk by chunk, not fetched (NULL: none) */

@@ -11,12 +11,17 @@
  *	    [--idle CMD] [--kiosk-socket /run/kiosk/control.sock]
  *	    [--media-cache /var/cache/kiosk/media]
  *	    [--fleet URL --token-file FILE] [--bandwidth BYTES_PER_S] [--once]
+ *	    [--ca-file /etc/jk/fleet-ca.pem]
  *
  *	jk-agent --enroll ONE_TIME_TOKEN --kiosk-id lib-seo-01 \
  *	    --fleet https://fleet.example/ --token-file /etc/kiosk/device-token
  *
  * enrolls the kiosk once (provisioning/make-kiosk.sh): the device token the fleet
  * answers, which is also the kiosk's API token, goes into --token-file (0600).
+ *
+ * --ca-file trusts only those CA certificates for https (releases, heartbeats,
+ * enrollment): the fleet's own CA pins the server and spares the agent the
+ * memory of the system's whole CA bundle (docs/benchmarks.md).
  *
  * With --kiosk-socket and without --health / --idle, the kiosk's automation
  * socket answers both questions (agent.h). With --fleet, every cycle starts with
@@ -53,10 +58,11 @@ static size_t collect(char *p, size_t sz, size_t n, void *ud)
 	return sz * n;
 }
 
-/* POSTs the JSON o to fleet + path (with the device token when given); the answer
- * goes into resp, NUL-terminated. Returns the HTTP status, or -1 with why. */
-static long post_json(const char *fleet, const char *path, const char *token, json_object *o,
-		      buf *resp, char *why, size_t wn)
+/* POSTs the JSON o to fleet + path (with the device token when given; trusting
+ * only ca_file's CAs when not NULL); the answer goes into resp, NUL-terminated.
+ * Returns the HTTP status, or -1 with why. */
+static long post_json(const char *fleet, const char *path, const char *token, const char *ca_file,
+		      json_object *o, buf *resp, char *why, size_t wn)
 {
 	char url[2048], auth[300];
 	long status = -1;
@@ -74,6 +80,11 @@ static long post_json(const char *fleet, const char *path, const char *token, js
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (ca_file) {
+		curl_easy_setopt(h, CURLOPT_CAINFO, ca_file);
+		curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
+	}
 	CURLcode cc = curl_easy_perform(h);
 	if (cc != CURLE_OK)
 		snprintf(why, wn, "%.150s: %s", url, curl_easy_strerror(cc));
@@ -132,7 +143,7 @@ static long long heartbeat(const char *fleet, const char *token, const agent_cfg
 	char why[256];
 	long allowed = -2;
 	buf_init(&resp);
-	if (post_json(fleet, "v1/fleet/heartbeat", token, o, &resp, why, sizeof(why)) == 200) {
+	if (post_json(fleet, "v1/fleet/heartbeat", token, c->ca_file, o, &resp, why, sizeof(why)) == 200) {
 		json_object *r = json_tokener_parse(resp.data), *v;
 		if (r && json_object_object_get_ex(r, "allowed_release", &v) &&
 		    json_object_is_type(v, json_type_int))
@@ -145,7 +156,8 @@ static long long heartbeat(const char *fleet, const char *token, const agent_cfg
 }
 
 /* Trades the one-time enrollment token for the device token, kept in token_file. */
-static int enroll(const char *fleet, const char *once, const char *kiosk_id, const char *token_file)
+static int enroll(const char *fleet, const char *ca_file, const char *once, const char *kiosk_id,
+		  const char *token_file)
 {
 	char why[256], tmp[4200];
 	long status = 0;
@@ -155,7 +167,7 @@ static int enroll(const char *fleet, const char *once, const char *kiosk_id, con
 	json_object_object_add(o, "enroll_token", json_object_new_string(once));
 	json_object_object_add(o, "kiosk_id", json_object_new_string(kiosk_id));
 	buf_init(&resp);
-	status = post_json(fleet, "v1/fleet/enroll", NULL, o, &resp, why, sizeof(why));
+	status = post_json(fleet, "v1/fleet/enroll", NULL, ca_file, o, &resp, why, sizeof(why));
 	if (status < 0) {
 		fprintf(stderr, "jk-agent: enroll: %s\n", why);
 		goto out;
@@ -245,14 +257,16 @@ static void load_last(const agent_cfg *c, agent_result *r)
  * GnuTLS, which libcurl drags in through librtmp and which we never use,
  * initializes itself in a constructor (+0.8 MiB) unless this is in the
  * environment before the process starts, hence the re-exec; OpenSSL's error
- * strings (+1.2 MiB) are left unloaded: curl's messages do not need them. */
+ * strings (+1.2 MiB) are left unloaded: curl's messages do not need them.
+ * OpenSSL's configuration is loaded (the system's TLS policy: Debian's minimum
+ * protocol and security level), and its ciphers and digests are all registered:
+ * without them no certificate could be verified, and https failed
+ * (test_https_pinned_ca runs this program). */
 static void trim_libraries(char **argv)
 {
 	if (!getenv("GNUTLS_NO_IMPLICIT_INIT") && setenv("GNUTLS_NO_IMPLICIT_INIT", "1", 1) == 0)
 		execv("/proc/self/exe", argv); /* on failure go on as we are */
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |
-				OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS,
-			NULL);
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
 }
 
 int main(int argc, char **argv)
@@ -301,6 +315,8 @@ int main(int argc, char **argv)
 			kiosk_id = val;
 		else if (strcmp(f, "--media-cache") == 0)
 			c.media_dir = val;
+		else if (strcmp(f, "--ca-file") == 0)
+			c.ca_file = val;
 		else if (strcmp(f, "--kiosk-socket") == 0)
 			c.kiosk_socket = val;
 		else if (strcmp(f, "--fleet") == 0)
@@ -331,7 +347,7 @@ int main(int argc, char **argv)
 		}
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 			return 1;
-		int erc = enroll(fleet, enroll_token, kiosk_id, token_file);
+		int erc = enroll(fleet, c.ca_file, enroll_token, kiosk_id, token_file);
 		curl_global_cleanup();
 		return erc;
 	}
