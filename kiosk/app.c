@@ -1257,8 +1257,10 @@ static void set_voice(app *a, int on)
 		if (!(a->voice = vc_start(a->cfg->audio, verr, sizeof(verr))))
 			log_warn("voice", "error=\"%s\"", verr);
 	}
-	if (!on)
+	if (!on) {
 		vc_hush(a->voice);
+		a->vo_cursor[0] = a->vo_cursor_said[0] = '\0';
+	}
 	a->dirty = 1;
 }
 
@@ -1557,16 +1559,20 @@ static void move_focus(app *a, int dir)
  * field instead. */
 static SDL_Keycode from_keypad(app *a, SDL_Keycode k)
 {
+	static const struct {
+		SDL_Keycode from, to;
+		const char *text; /* what SDL types for it with Num Lock on */
+	} pad[] = {{SDLK_KP_8, SDLK_UP, "8"},	  {SDLK_KP_4, SDLK_LEFT, "4"},
+		   {SDLK_KP_2, SDLK_DOWN, "2"},	  {SDLK_KP_6, SDLK_RIGHT, "6"},
+		   {SDLK_KP_5, SDLK_RETURN, "5"}, {SDLK_KP_MULTIPLY, SDLK_HELP, "*"}};
 	if (focused_hin(a) && (SDL_GetModState() & KMOD_NUM))
 		return k;
-	switch (k) {
-	case SDLK_KP_8: return SDLK_UP;
-	case SDLK_KP_4: return SDLK_LEFT;
-	case SDLK_KP_2: return SDLK_DOWN;
-	case SDLK_KP_6: return SDLK_RIGHT;
-	case SDLK_KP_5: return SDLK_RETURN;
-	default: return k;
-	}
+	for (size_t i = 0; i < ARRAY_LEN(pad); i++)
+		if (k == pad[i].from) {
+			snprintf(a->swallow, sizeof(a->swallow), "%s", pad[i].text);
+			return pad[i].to;
+		}
+	return k;
 }
 
 static int key(app *a, SDL_Keycode k)
@@ -1575,7 +1581,7 @@ static int key(app *a, SDL_Keycode k)
 	k = from_keypad(a, k);
 	/* Help, F1 or the pad's *: a blind person's way in — voice guidance on, or
 	 * the screen said again */
-	if (k == SDLK_F1 || k == SDLK_HELP || k == SDLK_KP_MULTIPLY) {
+	if (k == SDLK_F1 || k == SDLK_HELP) {
 		if (!a->a11y_voice)
 			set_voice(a, 1);
 		else
@@ -1590,8 +1596,9 @@ static int key(app *a, SDL_Keycode k)
 		const ui_node *f = a->focus[0] ? ui_find_id(a->tree, a->focus) : NULL;
 		if ((k == SDLK_RETURN || k == SDLK_SPACE) && f && strncmp(f->id, "idle.", 5) == 0)
 			action(a, f);
-		else if (k == SDLK_TAB || k == SDLK_LEFT || k == SDLK_RIGHT)
-			move_focus(a, k == SDLK_LEFT ? -1 : 1);
+		else if (k == SDLK_TAB || k == SDLK_LEFT || k == SDLK_RIGHT || k == SDLK_UP ||
+			 k == SDLK_DOWN)
+			move_focus(a, k == SDLK_LEFT || k == SDLK_UP ? -1 : 1);
 		else
 			a->idle_dialog = 0;
 		a->dirty = 1;
@@ -1626,15 +1633,21 @@ static int key(app *a, SDL_Keycode k)
 	case SDLK_KP_ENTER:
 	case SDLK_SPACE: {
 		const ui_node *f = a->focus[0] ? ui_find_id(a->tree, a->focus) : NULL;
+		if (k == SDLK_SPACE) /* its " " must not land in a field the press focused */
+			snprintf(a->swallow, sizeof(a->swallow), " ");
 		if (f && f->role == UI_TEXT_FIELD) {
-			if (k == SDLK_SPACE) {
-				hin_key(a->query, ' ');
-				a->dirty = 1;
-			} else {
+			if (k == SDLK_SPACE && focused_hin(a)) {
+				hin_key(focused_hin(a), ' ');
+			} else if (strcmp(f->id, "search.query") == 0) {
 				hin_commit(a->query);
 				do_search(a, 1);
 				app_go(a, SCR_RESULTS);
+			} else { /* a booking or look-up field: on to the next control */
+				if (focused_hin(a))
+					hin_commit(focused_hin(a));
+				move_focus(a, 1);
 			}
+			a->dirty = 1;
 			return 0;
 		}
 		if (f && f->action)
@@ -1654,6 +1667,36 @@ static void text_input(app *a, const char *s)
 		hin_insert(f, s);
 		a->dirty = 1;
 	}
+}
+
+/* The text SDL sends after a key press: dropped when key() used the key up. */
+static void text_event(app *a, const char *text)
+{
+	if (a->swallow[0] && strcmp(text, a->swallow) == 0) {
+		a->swallow[0] = '\0'; /* its key did something else */
+		return;
+	}
+	a->swallow[0] = '\0';
+	text_input(a, text);
+}
+
+/* What SDL types for key k (as SDL_TEXTINPUT follows SDL_KEYDOWN), or NULL. */
+static const char *key_text(SDL_Keycode k, char *out)
+{
+	static const struct {
+		SDL_Keycode k;
+		char c;
+	} kp[] = {{SDLK_KP_MULTIPLY, '*'}, {SDLK_KP_DIVIDE, '/'}, {SDLK_KP_PLUS, '+'},
+		  {SDLK_KP_MINUS, '-'}};
+	out[0] = out[1] = '\0';
+	if (k >= 32 && k < 127)
+		out[0] = (char)k;
+	for (size_t i = 0; i < ARRAY_LEN(kp); i++)
+		if (k == kp[i].k)
+			out[0] = kp[i].c;
+	if ((SDL_GetModState() & KMOD_NUM) && k >= SDLK_KP_1 && k <= SDLK_KP_0)
+		out[0] = k == SDLK_KP_0 ? '0' : (char)('1' + (k - SDLK_KP_1));
+	return out[0] ? out : NULL;
 }
 
 /* ---- automation ---- */
@@ -1866,7 +1909,15 @@ static int run_cmd(app *a, ctl_cmd *c)
 			ctl_reply_error(fd, "key needs an SDL key name (Return, Escape, Tab, ...)");
 			goto out;
 		}
-		if (key(a, k) < 0) {
+		/* as a keyboard delivers it: the key, then any text it types */
+		char kt[2];
+		const char *text = key_text(k, kt);
+		int typed = text && focused_hin(a);
+		a->swallow[0] = '\0';
+		int used = key(a, k) == 0;
+		if (text)
+			text_event(a, text);
+		if (!used && !typed) {
 			ctl_reply_error(fd, "that key does nothing here");
 			goto out;
 		}
@@ -2084,10 +2135,11 @@ void app_event(app *a, const SDL_Event *e)
 		break;
 	}
 	case SDL_KEYDOWN:
+		a->swallow[0] = '\0';
 		key(a, e->key.keysym.sym);
 		break;
 	case SDL_TEXTINPUT:
-		text_input(a, e->text.text);
+		text_event(a, e->text.text);
 		break;
 	case SDL_WINDOWEVENT:
 		a->dirty = 1;
@@ -2353,7 +2405,7 @@ int app_frame(app *a)
 	/* clamp scroll positions to their content before building */
 	scr_build(a);
 	announce(a);
-	for (int i = 0; a->vo_cursor[0] && i < a->tree->n; i++) /* seen as well as heard */
+	for (int i = 0; a->a11y_voice && a->vo_cursor[0] && i < a->tree->n; i++) /* seen as well as heard */
 		if (strcmp(a->tree->nodes[i].id, a->vo_cursor) == 0)
 			a->tree->nodes[i].flags |= UI_F_VOICED;
 	if (a->list.pos > a->list.max && !a->list.dragging && a->list.vel == 0 && a->list.max >= 0)

@@ -132,6 +132,8 @@ struct app {
 	char vo_heads[512];	  /* ... and the screen's headings */
 	char vo_cursor[64];	  /* explore by touch: the control a first tap read out */
 	char vo_cursor_said[64];  /* ... the one last announced */
+	char swallow[8];	  /* the text SDL will send for a key that key() used
+				   * up (the pad's digits, its *, Space): dropped once */
 
 	/* navigation */
 	int screen;

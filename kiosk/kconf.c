@@ -27,7 +27,7 @@ static const char usage[] =
 /* The version of the release this binary belongs to (kconf.h). */
 static char *release_version(void)
 {
-	char exe[4096], line[64];
+	char exe[4096], line[64] = "";
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 16);
 	char *slash;
 	FILE *f;
@@ -43,6 +43,8 @@ static char *release_version(void)
 		return xstrdup(JK_VERSION);
 	int ok = fgets(line, sizeof(line), f) != NULL;
 	fclose(f);
+	if (!ok)
+		line[0] = '\0';
 	line[strcspn(line, "\r\n")] = '\0';
 	for (char *p = line; ok && *p; p++)
 		ok = *p > 0x20 && *p < 0x7f && *p != '"' && *p != '\\';

@@ -52,6 +52,7 @@ struct ply {
 	int is360;
 	int volume;
 	int ducked;	    /* voice guidance is speaking: sound at DUCK_PERCENT */
+	int applied;	    /* the volume last given to libvlc */
 	char err[160];
 	SDL_Texture *tex;
 	int tw, th;
@@ -231,7 +232,7 @@ ply *ply_create(int audio, void (*notify)(void *), void *ctx)
 	p->audio = audio;
 	p->notify = notify;
 	p->ctx = ctx;
-	p->volume = 80;
+	p->volume = p->applied = 80;
 	if (pthread_create(&p->init_th, NULL, init_thread, p) != 0)
 		die("player: cannot start a thread");
 	return p;
@@ -368,12 +369,24 @@ int ply_open(ply *p, const char *path)
 	return 0;
 }
 
+#define DUCK_PERCENT 25
+
+/* Tells libvlc the volume to play at: the chosen one, lowered while ducked. */
+static void apply_volume(ply *p)
+{
+	p->applied = p->ducked ? p->volume * DUCK_PERCENT / 100 : p->volume;
+	if (p->s)
+		libvlc_audio_set_volume(p->s->mp, p->applied);
+}
+
 void ply_pause(ply *p, int paused)
 {
 	if (!p->s || (p->state != PLY_PLAYING && p->state != PLY_PAUSED && p->state != PLY_OPENING))
 		return;
 	libvlc_media_player_set_pause(p->s->mp, paused);
 	p->state = paused ? PLY_PAUSED : PLY_PLAYING;
+	if (!paused)
+		apply_volume(p); /* what changed while paused counts now */
 }
 
 void ply_seek(ply *p, int64_t ms)
@@ -391,23 +404,15 @@ void ply_seek(ply *p, int64_t ms)
 		libvlc_media_player_stop(p->s->mp);
 		libvlc_media_player_play(p->s->mp);
 		p->state = PLY_PLAYING;
+		apply_volume(p);
 	}
 	libvlc_media_player_set_time(p->s->mp, ms);
-}
-
-#define DUCK_PERCENT 25
-
-/* The volume libvlc plays at: the chosen one, lowered while ducked. */
-static int heard_volume(const ply *p)
-{
-	return p->ducked ? p->volume * DUCK_PERCENT / 100 : p->volume;
 }
 
 void ply_set_volume(ply *p, int v)
 {
 	p->volume = v < 0 ? 0 : v > 100 ? 100 : v;
-	if (p->s)
-		libvlc_audio_set_volume(p->s->mp, heard_volume(p));
+	apply_volume(p);
 }
 
 void ply_duck(ply *p, int on)
@@ -416,13 +421,17 @@ void ply_duck(ply *p, int on)
 	if (p->ducked == on)
 		return;
 	p->ducked = on;
-	if (p->s && p->state == PLY_PLAYING)
-		libvlc_audio_set_volume(p->s->mp, heard_volume(p));
+	apply_volume(p); /* paused too: resuming must not bring back the old level */
 }
 
 int ply_ducked(const ply *p)
 {
 	return p->ducked;
+}
+
+int ply_applied_volume(const ply *p)
+{
+	return p->applied;
 }
 
 int ply_volume(const ply *p)
@@ -451,7 +460,7 @@ int ply_poll(ply *p)
 	if (atomic_exchange(&s->ev_playing, 0)) {
 		if (p->state == PLY_OPENING) {
 			p->state = PLY_PLAYING;
-			libvlc_audio_set_volume(s->mp, heard_volume(p));
+			apply_volume(p);
 			detect_360(p);
 		}
 		changed = 1;

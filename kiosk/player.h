@@ -49,6 +49,8 @@ int ply_volume(const ply *p);
  * volume; ply_volume still answers the chosen one. */
 void ply_duck(ply *p, int on);
 int ply_ducked(const ply *p);
+/* The volume last handed to libvlc (the chosen one, or lowered while ducked). */
+int ply_applied_volume(const ply *p);
 
 /* Runs on each loop turn: picks up libvlc's events. Returns 1 when something
  * visible changed (a frame, the state). */

@@ -390,6 +390,8 @@ json_object *prac_state_json(app *a)
 	json_object_object_add(o, "captions", json_object_new_boolean(a->pl_captions));
 	json_object_object_add(o, "volume", json_object_new_int(a->player ? ply_volume(a->player) : 0));
 	json_object_object_add(o, "ducked", json_object_new_boolean(a->player && ply_ducked(a->player)));
+	json_object_object_add(o, "volume_applied",
+			       json_object_new_int(a->player ? ply_applied_volume(a->player) : 0));
 	if (a->player) {
 		ply_stats s;
 		ply_get_stats(a->player, &s);

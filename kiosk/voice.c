@@ -191,7 +191,7 @@ int vc_speaking(voice *v)
 	if (!v)
 		return 0;
 	pthread_mutex_lock(&v->mu);
-	on = v->st.speaking || (v->dev && SDL_GetQueuedAudioSize(v->dev) > 0);
+	on = v->st.speaking || v->has_pending || (v->dev && SDL_GetQueuedAudioSize(v->dev) > 0);
 	pthread_mutex_unlock(&v->mu);
 	return on;
 }

@@ -45,8 +45,8 @@ typedef struct vc_stats {
 	int failed;		/* espeak-ng could not start (its data is missing) */
 } vc_stats;
 void vc_get_stats(voice *v, vc_stats *out);
-/* 1 while synthesis or playback is under way (vc_stats.speaking, without the copy);
- * 0 for NULL. */
+/* 1 while a text waits, or synthesis or playback is under way (vc_stats.speaking
+ * and the text not yet picked up, without the copy); 0 for NULL. */
 int vc_speaking(voice *v);
 
 #endif

@@ -903,6 +903,71 @@ static void tap2(struct kiosk *k, const char *id)
 	ok(k, "{\"cmd\": \"tap\", \"id\": \"%s\"}", id);
 }
 
+/* The focused node's id into id (n bytes), "" when none. */
+static void focused_id(struct kiosk *k, char *id, size_t n)
+{
+	json_object *tree = cmd(k, "{\"cmd\": \"tree\"}"), *nodes = get(tree, "nodes");
+	id[0] = '\0';
+	for (size_t i = 0; i < json_object_array_length(nodes); i++)
+		if (json_object_get_boolean(get(json_object_array_get_idx(nodes, i), "focused")))
+			snprintf(id, n, "%s", json_object_get_string(get(json_object_array_get_idx(nodes, i), "id")));
+	json_object_put(tree);
+}
+
+static const char *value_of(struct kiosk *k, const char *id, json_object **tree)
+{
+	json_object *n = node(k, id, tree);
+	return n ? json_object_get_string(get(n, "value")) : NULL;
+}
+
+/* Keys in the booking form, as a keyboard or keypad sends them (a key, then the
+ * text it types): Space on a time slot chooses it and types nothing into the
+ * name field it focuses; Return in the name goes on to the phone field instead
+ * of running a search; the pad's * turns voice guidance on without typing "*". */
+static void test_keys_in_booking(void **s)
+{
+	struct kiosk k;
+	char cfg[128], fid[64];
+	json_object *tree, *st;
+	(void)s;
+	snprintf(cfg, sizeof(cfg), "%s/kiosk.json", dir);
+	kiosk_start(&k, cfg, "1080x1920", "keys");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"home.booking\"}");
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.topic.0\", \"timeout_ms\": 5000}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.topic.0\"}");
+	ok(&k, "{\"cmd\": \"tap\", \"id\": \"booking.counselor.any\"}");
+	tap_first_day(&k, NULL);
+	ok(&k, "{\"cmd\": \"wait\", \"id\": \"booking.slot.0\", \"timeout_ms\": 5000}");
+	for (int i = 0; i < 60; i++) { /* Tab to the first slot */
+		focused_id(&k, fid, sizeof(fid));
+		if (strcmp(fid, "booking.slot.0") == 0)
+			break;
+		ok(&k, "{\"cmd\": \"key\", \"key\": \"Tab\"}");
+	}
+	assert_string_equal(fid, "booking.slot.0");
+	ok(&k, "{\"cmd\": \"key\", \"key\": \"Space\"}");
+	focused_id(&k, fid, sizeof(fid));
+	assert_string_equal(fid, "booking.name");
+	assert_string_equal(value_of(&k, "booking.name", &tree), "");
+	json_object_put(tree);
+	ok(&k, "{\"cmd\": \"type\", \"text\": \"홍길동\"}");
+	ok(&k, "{\"cmd\": \"key\", \"key\": \"Return\"}");
+	st = cmd(&k, "{\"cmd\": \"state\"}");
+	assert_string_equal(json_object_get_string(get(st, "screen")), "booking");
+	json_object_put(st);
+	focused_id(&k, fid, sizeof(fid));
+	assert_string_equal(fid, "booking.phone");
+	assert_string_equal(value_of(&k, "booking.name", &tree), "홍길동");
+	json_object_put(tree);
+	ok(&k, "{\"cmd\": \"key\", \"key\": \"Keypad *\"}");
+	st = cmd(&k, "{\"cmd\": \"state\"}");
+	assert_true(json_object_get_boolean(get(get(st, "a11y"), "voice")));
+	json_object_put(st);
+	assert_string_equal(value_of(&k, "booking.phone", &tree), "");
+	json_object_put(tree);
+	kiosk_stop(&k);
+}
+
 /* A whole booking with voice guidance on, the way a blind person does it: every
  * control read out before it is pressed; the code is spelled out at the end; the
  * name and the phone number are never spoken. */
@@ -978,6 +1043,7 @@ int main(void)
 		cmocka_unit_test(test_offline),
 		cmocka_unit_test(test_outbox_exactly_once),
 		cmocka_unit_test(test_voice_booking),
+		cmocka_unit_test(test_keys_in_booking),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -286,20 +286,25 @@ static int walk(const char *dir, const char *rel, json_object *files, const char
 	return 0;
 }
 
-/* 1 when dir/VERSION exists and its first line is not sv: the kiosk reports
- * that line, and the agent's health check wants it to be the release's. */
+/* 1 when dir/VERSION exists and its first line is not sv, or is not what the
+ * kiosk accepts as a version (kconf.c: printable ASCII without spaces, quotes or
+ * backslashes): the kiosk reports that line, and the agent's health check wants
+ * it to be the release's. */
 static int version_file_differs(const char *dir, const char *sv)
 {
-	char p[4096], line[128];
+	char p[4096], line[128] = "";
 	FILE *f;
-	int differs;
 	snprintf(p, sizeof(p), "%s/VERSION", dir);
 	if (!(f = fopen(p, "r")))
 		return 0;
-	differs = !fgets(line, sizeof(line), f);
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
 	fclose(f);
 	line[strcspn(line, "\r\n")] = '\0';
-	return differs || strcmp(line, sv) != 0;
+	for (const char *c = line; *c; c++)
+		if (*c <= 0x20 || *c >= 0x7f || *c == '"' || *c == '\\')
+			return 1;
+	return !line[0] || strcmp(line, sv) != 0;
 }
 
 static int cmd_release(const struct opts *o)
@@ -313,8 +318,8 @@ static int cmd_release(const struct opts *o)
 	if (cd && util_mkdir_p(cd, 0755) < 0)
 		return die_msg("cannot make %s", cd);
 	if (version_file_differs(dir, sv))
-		return die_msg("%s/VERSION does not say the --software-version: the agent checks the "
-			       "kiosk reports it (docs/updates.md)",
+		return die_msg("%s/VERSION must say the --software-version, one word of printable "
+			       "ASCII: the agent checks the kiosk reports it (docs/updates.md)",
 			       dir);
 	files = json_object_new_array();
 	if (walk(dir, "", files, cd) != 0) {

@@ -547,12 +547,17 @@ static const char *device_status(sqlite3 *db, const struct rollout *r, const cha
 		return "kiosk_error";
 	if (last_error && strcmp(last_error, "stale metadata") == 0)
 		return "stale";
-	if (av > version && (strcmp(outcome, "rolled_back") == 0 || strcmp(outcome, "failed") == 0))
+	/* the rollout lets it install a newer release than it runs: it will (a done
+	 * rollout still lets every kiosk in its scope catch up) */
+	int covered = r && (strcmp(r->state, "active") == 0 || strcmp(r->state, "done") == 0) &&
+		      version < r->version && (!r->grp[0] || (grp && strcmp(grp, r->grp) == 0)) &&
+		      bucket < r->stages[r->stage];
+	if (av > version && (strcmp(outcome, "rolled_back") == 0 || strcmp(outcome, "failed") == 0) &&
+	    !(covered && r->version > av)) /* a newer rollout is its next try */
 		return strcmp(outcome, "failed") == 0 ? "failed" : "rolled_back";
 	if (last_error)
 		return "error";
-	if (r && strcmp(r->state, "active") == 0 && version < r->version &&
-	    (!r->grp[0] || (grp && strcmp(grp, r->grp) == 0)) && bucket < r->stages[r->stage])
+	if (covered)
 		return av == r->version && strcmp(outcome, "deferred") == 0 ? "waiting" : "updating";
 	return "ok";
 }

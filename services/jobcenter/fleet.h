@@ -64,11 +64,12 @@ int fl_bucket(const char *kiosk);
  *   stale        the agent's metadata expired (a freeze, or nobody re-signs the
  *                timestamp): it installs nothing until that is fixed
  *   rolled_back, failed
- *                its newest attempt, at a release above the one it runs
+ *                its newest attempt, at a release above the one it runs (unless
+ *                the rollout now offers it a newer one still)
  *   error        its last cycle failed (last_error says why)
- *   updating     the active rollout's stages include it and it runs an older
- *                release; "waiting" when it deferred (in use, or outside its
- *                maintenance window)
+ *   updating     the rollout (active, or done: kiosks left behind catch up)
+ *                offers it a newer release than it runs; "waiting" when it
+ *                deferred that one (in use, or outside its maintenance window)
  *   ok           none of those */
 int fl_status_json(sqlite3 *db, time_t now, json_object **out, char *err, size_t errlen) WUR;
 
