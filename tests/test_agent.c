@@ -788,6 +788,78 @@ static void test_backoff(void **s)
 	server_stop();
 }
 
+/* A chunk damaged in the store after it was checked (a failing card, a power
+ * cut before the sync), in the middle of a file: the install fails without
+ * leaving its half-built release, only that chunk is fetched again, and the next
+ * cycle installs. */
+static void test_damaged_chunk(void **s)
+{
+	agent_result r;
+	char root[160], hex[65], cp[300], tmpdir[200];
+	(void)s;
+	stage(14, "ok\n");
+	publish(14, 14);
+	snprintf(root, sizeof(root), "%s/opt-damaged", dir);
+	agent_cfg c = cfg;
+	c.root_dir = root;
+	c.health_cmd = "true";
+	c.idle_cmd = "false"; /* in use: everything fetched, nothing installed */
+	assert_int_equal(agent_recover(&c, rootjson, &r), 0);
+	assert_int_equal(agent_cycle(&c, &r), AGENT_DEFERRED);
+	mid_chunk(14, hex); /* the video's second chunk of three */
+	snprintf(cp, sizeof(cp), "%s/chunks/%s", root, hex);
+	FILE *f = fopen(cp, "r+b");
+	assert_non_null(f);
+	fseek(f, 4096, SEEK_SET);
+	fputc(0x5a ^ 0xff, f); /* the same size, other bytes */
+	fclose(f);
+	c.idle_cmd = "true";
+	assert_int_equal(agent_cycle(&c, &r), AGENT_FAILED);
+	printf("damaged chunk: %s\n", r.reason);
+	assert_non_null(strstr(r.reason, "assembling media/video.mp4"));
+	snprintf(tmpdir, sizeof(tmpdir), "%s/releases/14.tmp", root);
+	assert_int_not_equal(access(tmpdir, F_OK), 0); /* not left to fill the disk */
+	assert_int_not_equal(access(cp, F_OK), 0);     /* only the damaged one went */
+	assert_int_equal(agent_cycle(&c, &r), AGENT_SUCCEEDED);
+	printf("refetched %lld bytes\n", r.bytes);
+	assert_true(r.bytes >= (1 << 20) && r.bytes < (1 << 20) + 64 * 1024);
+	assert_true(complete(root, 14));
+}
+
+/* Fast-forward recovery across a stop: the timestamp key is rotated in root 2
+ * after kiosks saw timestamp 50; the cycle that stores root 2 cannot get a
+ * timestamp; the next one must take the new key's timestamp 1, not refuse it as
+ * a rollback against 50. */
+static void test_fast_forward_after_stop(void **s)
+{
+	agent_result r;
+	char root[160];
+	(void)s;
+	snprintf(root, sizeof(root), "%s/opt-ff", dir);
+	agent_cfg c = cfg;
+	c.root_dir = root;
+	c.health_cmd = "true";
+	sh("%s timestamp --release %s/release.json --version 50 --sign %s/k/ts > %s/timestamp.json",
+	   JK_RELEASE_BIN, pub, dir, pub);
+	assert_int_equal(agent_recover(&c, rootjson, &r), 0);
+	assert_int_equal(agent_cycle(&c, &r), AGENT_SUCCEEDED);
+	sh("set -e; cd %s; %s keygen k/ts2 >/dev/null; mkdir -p pub/roots;"
+	   " %s root --version 2 --root k/root.pub --release k/rel.pub --timestamp k/ts2.pub"
+	   " --sign k/root > pub/roots/2.json; rm pub/timestamp.json",
+	   dir, JK_RELEASE_BIN, JK_RELEASE_BIN);
+	assert_int_equal(agent_cycle(&c, &r), AGENT_FAILED);
+	assert_non_null(strstr(r.reason, "timestamp unavailable"));
+	sh("%s timestamp --release %s/release.json --version 1 --sign %s/k/ts2 > %s/timestamp.json",
+	   JK_RELEASE_BIN, pub, dir, pub);
+	int rc = agent_cycle(&c, &r);
+	printf("after the rotation: %s\n", r.reason);
+	assert_int_equal(rc, AGENT_NOTHING);
+	/* and the old key's timestamp is no longer good */
+	sh("%s timestamp --release %s/release.json --version 51 --sign %s/k/ts > %s/timestamp.json",
+	   JK_RELEASE_BIN, pub, dir, pub);
+	assert_int_equal(agent_cycle(&c, &r), AGENT_FAILED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -803,6 +875,8 @@ int main(void)
 		cmocka_unit_test(test_factory_rollback), /* publishes v11 */
 		cmocka_unit_test(test_disk_full),	 /* publishes v12, v13 */
 		cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_damaged_chunk),		/* publishes v14 */
+		cmocka_unit_test(test_fast_forward_after_stop), /* rotates the timestamp key */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

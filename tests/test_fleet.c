@@ -328,6 +328,23 @@ static void test_agent_follows_rollout(void **s)
 	assert_int_not_equal(tu_cli(NULL, (const char *const[]){"fleet", "publish", "--data", dir, "--from", pub,
 								 NULL}),
 			     0);
+	/* release 3 signed again with other contents, under a newer timestamp: refused
+	 * (kiosks on 3 would never fetch it); a newer timestamp for the same release
+	 * (the daily re-signing) is fine */
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; cd %s; mkdir -p pub2/chunks; cp -r pub/chunks/. pub2/chunks/; echo other > stage/extra;"
+		 " %s release --dir stage --version 3 --software-version 1.3.0 --hardware kx"
+		 " --chunks-dir pub2/chunks --sign k/rel > pub2/release.json; rm stage/extra;"
+		 " %s timestamp --release pub2/release.json --version 2 --sign k/ts > pub2/timestamp.json;"
+		 " %s timestamp --release pub/release.json --version 3 --sign k/ts > pub/timestamp.json",
+		 dir, JK_RELEASE_BIN, JK_RELEASE_BIN, JK_RELEASE_BIN);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "! %s fleet publish --data %s --from %s/pub2 2>%s/pub2.err &&"
+		 " grep -q 'already published with other contents' %s/pub2.err",
+		 JOBCENTER_BIN, dir, dir, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tu_cli(NULL, (const char *const[]){"fleet", "publish", "--data", dir, "--from", pub, NULL}),
+			 0);
 	/* served with ranges; chunks are immutable, the timestamp never cached */
 	char hdr[256];
 	snprintf(cmd, sizeof(cmd), "curl -s -D - -o /dev/null -r 0-9 http://127.0.0.1:%d/releases/chunks/%s", port, chunk);

@@ -384,9 +384,18 @@ static int get_chunk(const agent_cfg *c, const tuf_chunk *ch, long long *bytes, 
 			snprintf(why, wn, "endless data: chunk %.12s longer than declared", ch->sha256);
 			return -1;
 		}
+		long code = 0;
+		curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &code);
+		if (have && (rc == CURLE_RANGE_ERROR || code == 416)) {
+			/* a server (or cache) that cannot resume: start over next time */
+			unlink(part);
+			snprintf(why, wn, "chunk %.12s: the server cannot resume; starting it again", ch->sha256);
+			return -1;
+		}
 		if (rc != CURLE_OK || !ok) {
 			snprintf(why, wn, "chunk %.12s: %s (kept %llu bytes to resume)", ch->sha256,
-				 curl_easy_strerror(rc), (unsigned long long)(have + s.got));
+				 rc != CURLE_OK ? curl_easy_strerror(rc) : "cannot write the chunk store",
+				 (unsigned long long)(have + s.got));
 			return -1;
 		}
 	}
@@ -395,7 +404,11 @@ static int get_chunk(const agent_cfg *c, const tuf_chunk *ch, long long *bytes, 
 		snprintf(why, wn, "hash mismatch: chunk %.12s", ch->sha256);
 		return -1;
 	}
-	return rename(part, fin) < 0 ? -1 : 0;
+	if (rename(part, fin) < 0) {
+		snprintf(why, wn, "chunk store: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static int have_chunk(const agent_cfg *c, const tuf_chunk *ch)
@@ -458,8 +471,10 @@ static int same_file(const char *p, const tuf_file *f)
 	struct stat st;
 	char hex[65];
 	long long size;
+	/* the mode too: a hard link shares it with the old release */
 	return stat(p, &st) == 0 && (uint64_t)st.st_size == f->size &&
-	       util_sha256_file(p, hex, &size) == 0 && strcmp(hex, f->sha256) == 0;
+	       (st.st_mode & 07777) == (mode_t)f->mode && util_sha256_file(p, hex, &size) == 0 &&
+	       strcmp(hex, f->sha256) == 0;
 }
 
 /* Appends chunk file cp, which must hold exactly `size` bytes, to out through a
@@ -479,6 +494,20 @@ static int append_chunk(const char *cp, uint64_t size, tuf_check *chk, FILE *out
 	int extra = fgetc(in) != EOF;
 	fclose(in);
 	return size || extra ? -1 : 0;
+}
+
+/* Removes the chunks of f whose bytes do not match their hash. */
+static void drop_damaged_chunks(const agent_cfg *c, const tuf_file *f)
+{
+	for (int k = 0; k < f->nchunks; k++) {
+		char cp[4200], hex[65];
+		long long size;
+		path(c, cp, sizeof(cp), "chunks/%s", f->chunks[k].sha256);
+		if (util_sha256_file(cp, hex, &size) < 0 || strcmp(hex, f->chunks[k].sha256) != 0) {
+			log_warn("update", "damaged_chunk=%.12s", f->chunks[k].sha256);
+			unlink(cp);
+		}
+	}
 }
 
 static int mkdirs_for(const char *file)
@@ -509,7 +538,8 @@ static int install(const agent_cfg *c, const tuf_release *rel, long long running
 		if (mkdirs_for(target) < 0)
 			goto io;
 		path(c, old, sizeof(old), "releases/%lld/%s", running, f->path);
-		if (same_file(old, f) && link(old, target) == 0)
+		int same = same_file(old, f);
+		if (same && link(old, target) == 0)
 			continue; /* unchanged: the same inode */
 		FILE *out = fopen(target, "wb");
 		tuf_check chk;
@@ -517,22 +547,28 @@ static int install(const agent_cfg *c, const tuf_release *rel, long long running
 			goto io;
 		tuf_check_init(&chk, f->size, f->sha256);
 		int ok = 1;
-		for (int k = 0; k < f->nchunks && ok; k++) {
-			char cp[4200];
-			path(c, cp, sizeof(cp), "chunks/%s", f->chunks[k].sha256);
-			ok = append_chunk(cp, f->chunks[k].size, &chk, out) == 0;
-			if (!ok || (k + 1 == f->nchunks && tuf_check_finish(&chk) != TUF_OK)) {
-				/* a damaged chunk (a power cut before the sync): fetched again next time */
-				unlink(cp);
+		if (same) { /* no link (another file system, a link limit): a checked copy */
+			ok = append_chunk(old, f->size, &chk, out) == 0 && tuf_check_finish(&chk) == TUF_OK;
+		} else {
+			for (int k = 0; k < f->nchunks && ok; k++) {
+				char cp[4200];
+				path(c, cp, sizeof(cp), "chunks/%s", f->chunks[k].sha256);
+				ok = append_chunk(cp, f->chunks[k].size, &chk, out) == 0;
+				if (!ok)
+					unlink(cp); /* not its size: fetched again next time */
+			}
+			if (ok && tuf_check_finish(&chk) != TUF_OK) {
+				/* a chunk damaged on disk (a power cut before the sync, a
+				 * failing card): only that one is fetched again */
+				drop_damaged_chunks(c, f);
 				ok = 0;
 			}
 		}
-		if (f->nchunks == 0 && tuf_check_finish(&chk) != TUF_OK)
-			ok = 0;
 		ok = ok && fflush(out) == 0 && fsync(fileno(out)) == 0;
 		ok = fclose(out) == 0 && ok;
 		if (!ok || chmod(target, f->mode) < 0) {
 			snprintf(why, wn, "assembling %s failed", f->path);
+			rm_rf(tmp); /* a half-built release must not hold the disk */
 			return -1;
 		}
 	}
@@ -546,6 +582,7 @@ static int install(const agent_cfg *c, const tuf_release *rel, long long running
 	return 0;
 io:
 	snprintf(why, wn, "install: %s", strerror(errno));
+	rm_rf(tmp);
 	return -1;
 }
 
@@ -807,11 +844,18 @@ static int conclude(const agent_cfg *c, long long version, long long previous, i
 		log_info("update", "outcome=succeeded version=%lld", version);
 		return say(r, AGENT_SUCCEEDED, "release %lld is running and healthy", version);
 	}
-	/* not healthy in time: back to what ran before */
+	/* not healthy in time: back to what ran before (or the factory release) */
 	write_attempt(c, version, previous, "rolling_back");
 	mark_bad(c, version);
-	if (has_release(c, previous) && switch_to(c, previous) == 0)
-		run(c->restart_cmd);
+	long long back = has_release(c, previous) ? previous : has_release(c, 0) ? 0 : -1;
+	if (back < 0 || switch_to(c, back) < 0) {
+		/* attempt.json stays: the next start tries the rollback again */
+		r->running = agent_running(c);
+		log_warn("update", "outcome=failed version=%lld rollback=impossible", version);
+		return say(r, AGENT_FAILED, "release %lld is not healthy and the switch back failed: %s",
+			   version, back < 0 ? "no release to go back to" : strerror(errno));
+	}
+	run(c->restart_cmd);
 	path(c, p, sizeof(p), "state/attempt.json");
 	unlink(p);
 	r->running = agent_running(c);
@@ -882,9 +926,9 @@ int agent_recover(const agent_cfg *c, const char *trusted_root_path, agent_resul
 		if (o && json_object_object_get_ex(o, "phase", &v))
 			phase = json_object_get_string(v);
 		if (strcmp(phase, "rolling_back") == 0) {
+			long long back = has_release(c, previous) ? previous : has_release(c, 0) ? 0 : -1;
 			mark_bad(c, version);
-			if (has_release(c, previous) && agent_running(c) != previous &&
-			    switch_to(c, previous) == 0)
+			if (back >= 0 && agent_running(c) != back && switch_to(c, back) == 0)
 				run(c->restart_cmd);
 			unlink(p);
 			r->running = agent_running(c);
@@ -957,12 +1001,24 @@ static int cycle(const agent_cfg *c, agent_result *r)
 		if (tuf_role_changed(&root, &next, TUF_TIMESTAMP))
 			cn.timestamp = 0; /* fast-forward recovery */
 		cn.root = next.version;
+		/* the counters first: a stop between the two writes then leaves a
+		 * counter that asks for this root (below), never a stored root whose
+		 * counter reset was lost (every new timestamp refused as a rollback) */
+		path(c, p, sizeof(p), "state/counters.json");
+		if (tuf_counters_store(p, &cn, err, sizeof(err)) < 0) {
+			buf_release(&b);
+			return say(r, AGENT_FAILED, "%s", err);
+		}
 		path(c, p, sizeof(p), "state/root.json");
 		if (write_atomic(p, b.data, b.len) < 0) {
 			buf_release(&b);
 			return say(r, AGENT_FAILED, "cannot store root %lld", next.version);
 		}
 		root = next;
+	}
+	if (root.version < cn.root) { /* seen before a stop, and now withheld */
+		buf_release(&b);
+		return say(r, AGENT_FAILED, "root %lld was seen but cannot be fetched again", cn.root);
 	}
 	if (get_meta(c, "timestamp.json", META_MAX, &b, &r->bytes, err, sizeof(err)) < 0) {
 		buf_release(&b);
@@ -972,7 +1028,12 @@ static int cycle(const agent_cfg *c, agent_result *r)
 				  sizeof(err));
 	if (rc != TUF_OK) {
 		buf_release(&b);
-		return say(r, AGENT_FAILED, "%s", rc == TUF_EEXPIRED ? "stale metadata" : err);
+		/* the fleet's status tells the two apart: a timestamp nobody re-signs
+		 * (or a freeze) against a root whose year is over */
+		return say(r, AGENT_FAILED, "%s",
+			   rc != TUF_EEXPIRED	  ? err
+			   : strstr(err, "root") ? "root expired: publish a new root (jk-release root)"
+						 : "stale metadata");
 	}
 	path(c, p, sizeof(p), "state/counters.json");
 	if (ts.version > cn.timestamp) {
@@ -985,6 +1046,9 @@ static int cycle(const agent_cfg *c, agent_result *r)
 	long long installed = cn.release > running ? cn.release : running;
 	if (ts.release_version <= installed || is_bad(c, ts.release_version)) {
 		buf_release(&b);
+		if (ts.release_version > installed)
+			return say(r, AGENT_NOTHING, "release %lld failed here before; waiting for a newer one",
+				   ts.release_version);
 		return say(r, AGENT_NOTHING, "up to date (%lld)", running);
 	}
 	if (c->max_version >= 0 && ts.release_version > c->max_version) {
@@ -1078,7 +1142,12 @@ static int cycle(const agent_cfg *c, agent_result *r)
 		return say(r, AGENT_FAILED, "%s", err);
 	}
 	long long version = rel.version;
+	int content = content_only(c, &rel, running);
 	tuf_release_free(&rel);
+	/* installing took a while: someone may have started using the kiosk */
+	if (!content && !idle(c))
+		return say(r, AGENT_DEFERRED, "release %lld installed; waiting for the kiosk to be idle",
+			   version);
 	if (write_attempt(c, version, running, "switching") < 0)
 		return say(r, AGENT_FAILED, "cannot record the attempt");
 	if (switch_to(c, version) < 0) {

@@ -39,6 +39,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -370,12 +371,25 @@ int main(int argc, char **argv)
 		token[strcspn(token, "\r\n")] = '\0';
 		c.max_version = 0; /* nothing until the fleet says */
 	}
+	/* one agent per kiosk: a second one (a technician's --once beside the
+	 * service) would take the first one's temporary files for a crash's */
+	char lockp[4200];
+	snprintf(lockp, sizeof(lockp), "%s/state", c.root_dir);
+	if (util_mkdir_p(lockp, 0755) == 0)
+		snprintf(lockp, sizeof(lockp), "%s/state/agent.lock", c.root_dir);
+	int lfd = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (lfd < 0 || flock(lfd, LOCK_EX | LOCK_NB) < 0) {
+		fprintf(stderr, "jk-agent: another agent is running for %s\n", c.root_dir);
+		return 1;
+	}
 	if (agent_recover(&c, trusted, &r) < 0) {
 		print("recover", &r);
 		return 1;
 	}
-	if (r.version)
+	if (r.version) {
 		print("recover", &r);
+		save_last(&c, &r); /* the fleet hears of it even after another restart */
+	}
 	long long backoff = interval;
 	agent_result last = r;
 	if (!r.version) {

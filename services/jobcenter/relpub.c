@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -131,7 +132,7 @@ int rp_publish(const char *rdir, const char *from, const char *root_path, char *
 	tuf_root root, next;
 	tuf_timestamp ts;
 	tuf_release rel = {0};
-	int rc = -1, copied = 0, shared = 0;
+	int rc = -1, copied = 0, shared = 0, lock = -1;
 	buf_init(&b);
 	buf_init(&tb);
 	buf_init(&lb);
@@ -143,6 +144,14 @@ int rp_publish(const char *rdir, const char *from, const char *root_path, char *
 	snprintf(p, sizeof(p), "%s/roots", rdir);
 	if (util_mkdir_p(p, 0755) < 0) {
 		snprintf(msg, mn, "cannot make %.200s: %s", p, strerror(errno));
+		goto out;
+	}
+	/* one publisher at a time: two interleaved (a timestamp re-signing job and
+	 * a release) would serve one's release.json with the other's timestamp */
+	snprintf(p, sizeof(p), "%s/.publish.lock", rdir);
+	lock = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (lock < 0 || flock(lock, LOCK_EX) < 0) {
+		snprintf(msg, mn, "cannot lock %.200s: %s", p, strerror(errno));
 		goto out;
 	}
 	/* the root kiosks ship with, then every newer one (published or new) */
@@ -199,6 +208,22 @@ int rp_publish(const char *rdir, const char *from, const char *root_path, char *
 		buf_release(&shipped_doc);
 		goto out;
 	}
+	/* the same release version must be the same release: kiosks that have it
+	 * would never fetch other bytes under its number */
+	if (rel.version == pub_rel) {
+		buf cur;
+		buf_init(&cur);
+		snprintf(q, sizeof(q), "%s/release.json", rdir);
+		int same = read_all(q, &cur, META_MAX) == 0 && cur.len == lb.len &&
+			   memcmp(cur.data, lb.data, lb.len) == 0;
+		buf_release(&cur);
+		if (!same) {
+			snprintf(msg, mn, "refused: release %lld is already published with other contents"
+					  " (sign it as %lld)", rel.version, rel.version + 1);
+			buf_release(&shipped_doc);
+			goto out;
+		}
+	}
 	/* every chunk, checked, before anything served changes */
 	for (int i = 0; i < rel.nfiles; i++)
 		for (int k = 0; k < rel.files[i].nchunks; k++) {
@@ -217,6 +242,12 @@ int rp_publish(const char *rdir, const char *from, const char *root_path, char *
 			snprintf(q, sizeof(q), "%s/chunks/%s", rdir, ch->sha256);
 			if (copy_in(p, q) < 0) {
 				snprintf(msg, mn, "cannot write %.200s: %s", q, strerror(errno));
+				buf_release(&shipped_doc);
+				goto out;
+			}
+			if (!chunk_ok(rdir, ch)) { /* it changed while being copied */
+				unlink(q);
+				snprintf(msg, mn, "chunk %.12s changed while it was copied", ch->sha256);
 				buf_release(&shipped_doc);
 				goto out;
 			}
@@ -240,15 +271,14 @@ int rp_publish(const char *rdir, const char *from, const char *root_path, char *
 			goto out;
 		}
 	}
-	snprintf(p, sizeof(p), "%s/release.json", from);
+	/* the very bytes that were checked, not the files read again */
 	snprintf(q, sizeof(q), "%s/release.json", rdir);
-	if (copy_in(p, q) < 0) {
+	if (write_in(q, lb.data, lb.len) < 0) {
 		snprintf(msg, mn, "cannot write %.200s", q);
 		goto out;
 	}
-	snprintf(p, sizeof(p), "%s/timestamp.json", from);
 	snprintf(q, sizeof(q), "%s/timestamp.json", rdir);
-	if (copy_in(p, q) < 0) {
+	if (write_in(q, tb.data, tb.len) < 0) {
 		snprintf(msg, mn, "cannot write %.200s", q);
 		goto out;
 	}
@@ -260,6 +290,8 @@ int rp_publish(const char *rdir, const char *from, const char *root_path, char *
 		 root.version);
 	rc = 0;
 out:
+	if (lock >= 0)
+		close(lock); /* and with it the lock */
 	tuf_release_free(&rel);
 	buf_release(&b);
 	buf_release(&tb);
