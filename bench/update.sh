@@ -59,7 +59,7 @@ run_agent() { # NAME [agent options...]
 	n=$1; shift
 	/usr/bin/time -f "%M" -o "rss$n.txt" "$agent" --root-dir "$out/opt" \
 		--url "http://127.0.0.1:$port/" --hardware kx --trusted-root root.json \
-		--restart true --health true --once "$@" > "agent$n.json" &
+		--restart true --health true --health-settle 0 --once "$@" > "agent$n.json" &
 	# the sampler takes CPU: not during the throughput rounds
 	case $n in t[0-9]*) ;; *) python3 "$top/bench/memsample.py" $! "mem$n.txt" ;; esac
 	wait $!

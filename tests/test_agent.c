@@ -263,7 +263,8 @@ static void test_https_pinned_ca(void **s)
 	snprintf(out, sizeof(out), "%s/tls-agent.out", dir);
 	snprintf(cmd, sizeof(cmd),
 		 "%s --root-dir %s --url %s --hardware kx --trusted-root %s --ca-file %s"
-		 " --restart true --health true --once > %s 2>/dev/null && grep -q '\"succeeded\"' %s",
+		 " --restart true --health true --health-settle 0 --once > %s 2>/dev/null"
+		 " && grep -q '\"succeeded\"' %s",
 		 JK_AGENT_BIN, root, u, rootjson, ca, out, out);
 	int ran = system(cmd);
 	kill(srv, SIGTERM);
@@ -509,7 +510,7 @@ static void test_kill9_anywhere(void **s)
 			dup2(null, 2);
 			execl(JK_AGENT_BIN, JK_AGENT_BIN, "--root-dir", root2, "--url", url, "--hardware",
 			      "kx", "--trusted-root", rootjson, "--restart", "true", "--health", h2,
-			      "--health-timeout", "1", "--once", (char *)NULL);
+			      "--health-timeout", "1", "--health-settle", "0", "--once", (char *)NULL);
 			_exit(127);
 		}
 		usleep((useconds_t)(rand() % 60000));
@@ -523,7 +524,7 @@ static void test_kill9_anywhere(void **s)
 		char cmd[2048];
 		snprintf(cmd, sizeof(cmd),
 			 "%s --root-dir %s --url %s --hardware kx --trusted-root %s --restart true"
-			 " --health '%s' --health-timeout 1 --once >/dev/null 2>&1",
+			 " --health '%s' --health-timeout 1 --health-settle 0 --once >/dev/null 2>&1",
 			 JK_AGENT_BIN, root2, url, rootjson, h2);
 		int st = system(cmd);
 		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
@@ -860,6 +861,35 @@ static void test_fast_forward_after_stop(void **s)
 	assert_int_equal(agent_cycle(&c, &r), AGENT_FAILED);
 }
 
+/* A kiosk that starts, answers once and then falls over is not a good release:
+ * it must keep answering for the settle time. */
+static void test_healthy_then_crashes(void **s)
+{
+	agent_result r;
+	char root[160], health_cmd[400];
+	(void)s;
+	stage(15, "ok\n");
+	publish(15, 60);
+	snprintf(root, sizeof(root), "%s/opt-crash", dir);
+	agent_cfg c = cfg;
+	c.root_dir = root;
+	c.health_cmd = "true";
+	assert_int_equal(agent_recover(&c, rootjson, &r), 0);
+	/* the first release, healthy for good */
+	assert_int_equal(agent_cycle(&c, &r), AGENT_SUCCEEDED);
+	stage(16, "ok\n");
+	publish(16, 61);
+	/* the new kiosk answers the first question and none after */
+	snprintf(health_cmd, sizeof(health_cmd), "test ! -e %s/answered && touch %s/answered", root, root);
+	c.health_cmd = health_cmd;
+	c.health_timeout_s = 4;
+	c.health_settle_s = 1;
+	assert_int_equal(agent_cycle(&c, &r), AGENT_ROLLED_BACK);
+	printf("healthy, then not: %s\n", r.reason);
+	assert_non_null(strstr(r.reason, "answered, then stopped"));
+	assert_int_equal(agent_running(&c), 15);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -876,6 +906,7 @@ int main(void)
 		cmocka_unit_test(test_disk_full),	 /* publishes v12, v13 */
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_damaged_chunk),		/* publishes v14 */
+		cmocka_unit_test(test_healthy_then_crashes),	/* publishes v15, v16 */
 		cmocka_unit_test(test_fast_forward_after_stop), /* rotates the timestamp key */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -358,7 +358,8 @@ static void test_agent_follows_rollout(void **s)
 	assert_true(partial && immutable);
 	snprintf(cmd, sizeof(cmd),
 		 "%s --root-dir %s --url http://127.0.0.1:%d/releases/ --hardware kx --trusted-root %s --restart true"
-		 " --health true --fleet http://127.0.0.1:%d/ --token-file %s --once > %s/agent.out 2>/dev/null",
+		 " --health true --health-settle 0 --fleet http://127.0.0.1:%d/ --token-file %s --once"
+		 " > %s/agent.out 2>/dev/null",
 		 JK_AGENT_BIN, opt, port, root, port, tokfile, dir);
 	/* the rollout of v2 above is finished; v3 has none yet: the agent waits */
 	assert_int_equal(system(cmd), 0);

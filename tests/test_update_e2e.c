@@ -145,7 +145,7 @@ static json_object *agent(void)
 	buf out;
 	snprintf(c, sizeof(c),
 		 "%s --root-dir %s/opt --url file://%s/pub/ --hardware kx --trusted-root %s/root.json"
-		 " --restart %s/restart.sh --kiosk-socket %s --health-timeout 8"
+		 " --restart %s/restart.sh --kiosk-socket %s --health-timeout 8 --health-settle 2"
 		 " --fleet http://127.0.0.1:%d/ --token-file %s/device-token --once > %s/agent.out 2>%s/agent.err",
 		 JK_AGENT_BIN, dir, dir, dir, dir, sock, port, dir, dir, dir);
 	(void)!system(c);

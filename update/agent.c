@@ -673,16 +673,32 @@ static int idle(const agent_cfg *c)
 	return 1;
 }
 
+/* Healthy: good answers without a break for health_settle_s (a kiosk that
+ * starts and crashes a few seconds later is not a good release), all within
+ * health_timeout_s of the restart. */
 static int healthy(const agent_cfg *c, long long version, char *why, size_t n)
 {
-	char want[64];
+	char want[64], last[160];
 	double until = util_now_ms() + (c->health_timeout_s > 0 ? c->health_timeout_s : 30) * 1000.0;
+	double good_since = -1, settle = (c->health_settle_s > 0 ? c->health_settle_s : 0) * 1000.0;
 	release_version_file(c, version, want, sizeof(want));
 	do {
-		if (health_once(c, want, why, n))
-			return 1;
+		if (health_once(c, want, last, sizeof(last))) {
+			double now = util_now_ms();
+			if (good_since < 0)
+				good_since = now;
+			if (now - good_since >= settle)
+				return 1;
+		} else if (good_since >= 0) {
+			snprintf(why, n, "answered, then stopped: %s", last);
+			good_since = -1;
+		} else if (!strstr(why, "then stopped")) {
+			snprintf(why, n, "%s", last);
+		}
 		usleep(200 * 1000);
 	} while (util_now_ms() < until);
+	if (good_since >= 0 && !why[0])
+		snprintf(why, n, "not steady for %d s within the time limit", c->health_settle_s);
 	return 0;
 }
 

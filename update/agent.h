@@ -39,6 +39,8 @@ typedef struct agent_cfg {
 	const char *health_cmd;	 /* exit 0 = healthy; run with the new release current
 				  * (NULL: kiosk_socket) */
 	int health_timeout_s;	 /* how long health_cmd may keep failing */
+	int health_settle_s;	 /* how long it must then keep answering well (0: the
+				  * first good answer is enough); within health_timeout_s */
 	long low_speed_bps;	 /* a download slower than this (default 1024) ... */
 	int low_speed_s;	 /* ... for this long (default 30 s) is cut and resumed later */
 	long long max_bps;	 /* bandwidth cap in bytes per second (0: none) */

@@ -7,7 +7,7 @@
  *	jk-agent --root-dir /opt/jk --url https://fleet.example/releases/ \
  *	    --hardware kiosk-x86_64 --trusted-root /usr/share/jk/root.json \
  *	    [--restart "systemctl restart jk-kiosk"] [--health CMD] \
- *	    [--health-timeout 60] [--interval 900] [--window 02:00-05:00] \
+ *	    [--health-timeout 60] [--health-settle 15] [--interval 900] [--window 02:00-05:00] \
  *	    [--idle CMD] [--kiosk-socket /run/kiosk/control.sock]
  *	    [--media-cache /var/cache/kiosk/media]
  *	    [--fleet URL --token-file FILE] [--bandwidth BYTES_PER_S] [--once]
@@ -280,6 +280,7 @@ int main(int argc, char **argv)
 	long long interval = 900, v;
 	int once = 0;
 	c.health_timeout_s = 60;
+	c.health_settle_s = 15;
 	c.max_version = -1; /* without a fleet, whatever the publisher signs */
 	for (int i = 1; i < argc; i++) {
 		const char *f = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -306,6 +307,8 @@ int main(int argc, char **argv)
 			c.health_cmd = val;
 		else if (strcmp(f, "--health-timeout") == 0 && util_parse_long(val, 1, 3600, &v) == 0)
 			c.health_timeout_s = (int)v;
+		else if (strcmp(f, "--health-settle") == 0 && util_parse_long(val, 0, 3600, &v) == 0)
+			c.health_settle_s = (int)v;
 		else if (strcmp(f, "--interval") == 0 && util_parse_long(val, 1, 86400, &v) == 0)
 			interval = v;
 		else if (strcmp(f, "--idle") == 0)
@@ -354,6 +357,10 @@ int main(int argc, char **argv)
 	}
 	if (!c.root_dir || !c.base_url || !c.hardware) {
 		fprintf(stderr, "jk-agent: --root-dir, --url and --hardware are needed\n");
+		return 2;
+	}
+	if (c.health_settle_s >= c.health_timeout_s) {
+		fprintf(stderr, "jk-agent: --health-settle must be shorter than --health-timeout\n");
 		return 2;
 	}
 	trim_libraries(argv);
