@@ -388,6 +388,7 @@ static void test_window_and_idle(void **s)
 	c.window_end = 5 * 60;
 	assert_int_equal(agent_cycle(&c, &r), AGENT_DEFERRED);
 	assert_non_null(strstr(r.reason, "maintenance window"));
+	assert_int_equal(r.wait_s, 14 * 3600); /* noon to 02:00: the agent sleeps until then */
 	assert_int_equal(agent_running(&c), 5);
 	assert_true(r.bytes > (1 << 20)); /* the download did happen */
 	/* a window that wraps midnight and holds noon: 10:00-01:00 */

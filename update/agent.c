@@ -466,14 +466,55 @@ static int chunk_from_file(const agent_cfg *c, const char *old, const tuf_chunk 
 
 /* ---- installing ---- */
 
+/* SHA-256s of large installed files, so that a release deferred cycle after
+ * cycle (outside the window, the kiosk in use) does not hash gigabytes of media
+ * each time. Installed files never change in place: a changed inode, size or
+ * time misses. Bounded; the agent's own (one agent per kiosk). */
+#define HASH_CACHE 256
+#define HASH_CACHE_MIN (1u << 20)
+static struct hashed {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+	char hex[65];
+} hash_cache[HASH_CACHE];
+static unsigned hash_next;
+
+static int cached_sha256(const char *p, const struct stat *st, char *hex)
+{
+	long long size;
+	struct hashed *h;
+	for (unsigned i = 0; i < HASH_CACHE; i++) {
+		h = &hash_cache[i];
+		if (h->hex[0] && h->dev == st->st_dev && h->ino == st->st_ino && h->size == st->st_size &&
+		    h->mtime.tv_sec == st->st_mtim.tv_sec && h->mtime.tv_nsec == st->st_mtim.tv_nsec &&
+		    h->ctime.tv_sec == st->st_ctim.tv_sec && h->ctime.tv_nsec == st->st_ctim.tv_nsec) {
+			memcpy(hex, h->hex, 65);
+			return 0;
+		}
+	}
+	if (util_sha256_file(p, hex, &size) < 0)
+		return -1;
+	if ((uint64_t)st->st_size >= HASH_CACHE_MIN) {
+		h = &hash_cache[hash_next++ % HASH_CACHE];
+		h->dev = st->st_dev;
+		h->ino = st->st_ino;
+		h->size = st->st_size;
+		h->mtime = st->st_mtim;
+		h->ctime = st->st_ctim;
+		memcpy(h->hex, hex, 65);
+	}
+	return 0;
+}
+
 static int same_file(const char *p, const tuf_file *f)
 {
 	struct stat st;
 	char hex[65];
-	long long size;
 	/* the mode too: a hard link shares it with the old release */
-	return stat(p, &st) == 0 && (uint64_t)st.st_size == f->size &&
-	       (st.st_mode & 07777) == (mode_t)f->mode && util_sha256_file(p, hex, &size) == 0 &&
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == f->size &&
+	       (st.st_mode & 07777) == (mode_t)f->mode && cached_sha256(p, &st, hex) == 0 &&
 	       strcmp(hex, f->sha256) == 0;
 }
 
@@ -1141,6 +1182,8 @@ static int cycle(const agent_cfg *c, agent_result *r)
 			     content_only(c, &rel, running);
 		if (!inside || !idle(c)) {
 			tuf_release_free(&rel);
+			if (!inside) /* nothing to do before it opens */
+				r->wait_s = (long long)(((ws - m) % 1440 + 1440) % 1440) * 60 - lt.tm_sec;
 			return say(r, AGENT_DEFERRED, "release %lld downloaded; waiting for %s",
 				   r->version, inside ? "the kiosk to be idle" : "the maintenance window");
 		}

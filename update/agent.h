@@ -76,6 +76,8 @@ typedef struct agent_result {
 	long long bytes;	/* downloaded this cycle */
 	double download_ms;	/* of which fetching chunks took this long */
 	char reason[256];	/* for failures and rollbacks, e.g. "rollback: ..." */
+	long long wait_s;	/* deferred for the maintenance window: seconds until it
+				 * opens (0: ask again soon) */
 } agent_result;
 
 /* Prepares root_dir (directories, the first root.json from trusted_root_path when

@@ -417,8 +417,11 @@ int main(int argc, char **argv)
 		print("cycle", &r);
 		if (once)
 			return r.outcome == AGENT_FAILED ? 1 : 0;
-		if (r.outcome == AGENT_DEFERRED) { /* look again soon: the moment may come */
-			sleep((unsigned)(60 + randombytes_uniform(60)));
+		if (r.outcome == AGENT_DEFERRED) {
+			/* the kiosk in use: look again soon; outside the window: when it
+			 * opens (spread over 5 minutes), heartbeating meanwhile */
+			long long w = r.wait_s > 0 ? r.wait_s + randombytes_uniform(300) : 60 + randombytes_uniform(60);
+			sleep((unsigned)(w < interval ? w : interval));
 			continue;
 		}
 		backoff = r.outcome == AGENT_FAILED ? (backoff * 2 > 86400 ? 86400 : backoff * 2) : interval;
