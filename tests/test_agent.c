@@ -891,6 +891,27 @@ static void test_healthy_then_crashes(void **s)
 	assert_int_equal(agent_running(&c), 15);
 }
 
+/* A health command that hangs is cut at the health time limit: the release is
+ * rolled back in seconds, not never. */
+static void test_hanging_health_command(void **s)
+{
+	agent_result r;
+	char root[160];
+	(void)s;
+	stage(17, "ok\n");
+	publish(17, 62);
+	snprintf(root, sizeof(root), "%s/opt-crash", dir); /* on 15 since the last test */
+	agent_cfg c = cfg;
+	c.root_dir = root;
+	c.health_cmd = "sleep 600";
+	c.health_timeout_s = 2;
+	double t0 = util_now_ms();
+	assert_int_equal(agent_cycle(&c, &r), AGENT_ROLLED_BACK);
+	printf("hanging health command: rolled back after %.1f s\n", (util_now_ms() - t0) / 1000);
+	assert_true(util_now_ms() - t0 < 20000);
+	assert_int_equal(agent_running(&c), 15);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -908,6 +929,7 @@ int main(void)
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_damaged_chunk),		/* publishes v14 */
 		cmocka_unit_test(test_healthy_then_crashes),	/* publishes v15, v16 */
+		cmocka_unit_test(test_hanging_health_command),	/* publishes v17 */
 		cmocka_unit_test(test_fast_forward_after_stop), /* rotates the timestamp key */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -650,13 +651,47 @@ static int switch_to(const agent_cfg *c, long long version)
 	return 0;
 }
 
-static int run(const char *cmd)
+/* Runs cmd with sh -c in its own process group and returns its exit status; -1
+ * when it cannot start, dies of a signal, or outlives limit_s (then it and
+ * whatever it started are killed): a hanging health or restart command must not
+ * hold the agent, with a new release on `current`, forever. */
+static int run_for(const char *cmd, int limit_s)
 {
 	int st;
 	if (!cmd || !*cmd)
 		return 0;
-	st = system(cmd);
-	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		setpgid(0, 0);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	double until = util_now_ms() + limit_s * 1000.0;
+	for (;;) {
+		pid_t w = waitpid(pid, &st, WNOHANG);
+		if (w == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		if (w < 0 && errno != EINTR)
+			return -1;
+		if (util_now_ms() >= until) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			log_warn("update", "command_timeout_s=%d", limit_s);
+			return -1;
+		}
+		usleep(20 * 1000);
+	}
+}
+
+#define RESTART_LIMIT_S 120 /* systemctl restart of the kiosk */
+#define IDLE_LIMIT_S 30
+
+static int run(const char *cmd)
+{
+	return run_for(cmd, RESTART_LIMIT_S);
 }
 
 /* The first line of release v's VERSION file into out ("" when it has none):
@@ -683,7 +718,7 @@ static int health_once(const agent_cfg *c, const char *want, char *why, size_t n
 	kstate st;
 	if (c->health_cmd || !c->kiosk_socket) {
 		snprintf(why, n, "health command failed");
-		return run(c->health_cmd) == 0;
+		return run_for(c->health_cmd, c->health_timeout_s > 0 ? c->health_timeout_s : 30) == 0;
 	}
 	if (kstate_get(c->kiosk_socket, 2000, &st, why, n) != 0)
 		return 0;
@@ -702,7 +737,7 @@ static int idle(const agent_cfg *c)
 	kstate st;
 	char why[160];
 	if (c->idle_cmd || !c->kiosk_socket)
-		return run(c->idle_cmd) == 0;
+		return run_for(c->idle_cmd, IDLE_LIMIT_S) == 0;
 	for (int i = 0; i < 5; i++) {
 		int rc = kstate_get(c->kiosk_socket, 2000, &st, why, sizeof(why));
 		if (rc == 0)
