@@ -564,13 +564,20 @@ static int relevance_page(sqlite3 *db, const struct sbind *b, const char *sql_ro
 	if ((rc = sqlite3_prepare_v2(db, sql_rows, -1, &st, NULL)) != SQLITE_OK)
 		return rc;
 	sb_apply(b, st);
-	heap = xcalloc((size_t)keep + 1, sizeof(*heap));
+	/* grown with the matches, not sized by the page asked for: page=1000000
+	 * must not ask for gigabytes before knowing there are a few hundred */
+	long long cap = keep < 1024 ? keep : 1024;
+	heap = xcalloc((size_t)cap + 1, sizeof(*heap));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct cand c;
 		c.rowid = sqlite3_column_int64(st, 0);
 		c.posted = sqlite3_column_int(st, 1);
 		c.tier = sqlite3_column_int(st, 2);
 		(*total)++;
+		if (n < keep && n == cap) {
+			cap = cap * 2 < keep ? cap * 2 : keep;
+			heap = xrealloc(heap, ((size_t)cap + 1) * sizeof(*heap));
+		}
 		if (n < keep) {
 			/* sift up */
 			long long i = n++;

@@ -1154,6 +1154,10 @@ static void on_lookup(app *a, net_result *r)
 		a->lk_status = S_LK_CANCELLED_ST;
 		return;
 	}
+	if (del && r->status == 422) { /* passed or ended meanwhile */
+		a->lk_error = S_LK_CANT_CANCEL;
+		return;
+	}
 	if (del || r->status != 200) {
 		a->lk_error = S_ERROR_SERVER;
 		return;

@@ -417,6 +417,16 @@ void cache_doc_etag(cache *c, const char *path, char *out, size_t n)
 }
 
 /* v1/slots?from=&to=[&topic=][&counselor=] from the stored list. */
+/* Member k of slot s when it is a string, else NULL. */
+static const char *slot_str(json_object *s, const char *k)
+{
+	json_object *v;
+	return json_object_is_type(s, json_type_object) && json_object_object_get_ex(s, k, &v) &&
+			       json_object_is_type(v, json_type_string)
+		       ? json_object_get_string(v)
+		       : NULL;
+}
+
 static void answer_slots(cache *c, const char *qs, time_t now, buf *body, long *status)
 {
 	char from[16] = "", to[16] = "", topic[64] = "", counselor[64] = "";
@@ -455,28 +465,31 @@ static void answer_slots(cache *c, const char *qs, time_t now, buf *body, long *
 	if (doc && json_object_object_get_ex(doc, "items", &items) &&
 	    json_object_is_type(items, json_type_array)) {
 		for (size_t i = 0; i < json_object_array_length(items); i++) {
-			json_object *s = json_object_array_get_idx(items, i), *v, *tops;
+			/* the stored document came from the network: every member is
+			 * type-checked (a null where a string belongs is skipped, not
+			 * handed to strcmp) */
+			json_object *s = json_object_array_get_idx(items, i), *tops;
+			const char *at = slot_str(s, "starts_at"), *cid = slot_str(s, "counselor_id");
 			time_t t;
 			char date[11];
 			int day;
-			if (!json_object_object_get_ex(s, "starts_at", &v) ||
-			    kdate_parse_rfc3339(json_object_get_string(v), &t) < 0 || t <= now)
+			if (!at || !cid || kdate_parse_rfc3339(at, &t) < 0 || t <= now)
 				continue;
 			day = kdate_seoul_day(t);
 			kdate_format(day, date);
 			if (day < d0 || day > d1)
 				continue;
-			if (counselor[0] && (!json_object_object_get_ex(s, "counselor_id", &v) ||
-					     strcmp(json_object_get_string(v), counselor) != 0))
+			if (counselor[0] && strcmp(cid, counselor) != 0)
 				continue;
 			if (topic[0]) {
 				int has = 0;
 				if (json_object_object_get_ex(s, "topic_ids", &tops) &&
 				    json_object_is_type(tops, json_type_array))
-					for (size_t k = 0; k < json_object_array_length(tops); k++)
-						has |= strcmp(json_object_get_string(
-								      json_object_array_get_idx(tops, k)),
-							      topic) == 0;
+					for (size_t k = 0; k < json_object_array_length(tops); k++) {
+						json_object *tv = json_object_array_get_idx(tops, k);
+						has |= json_object_is_type(tv, json_type_string) &&
+						       strcmp(json_object_get_string(tv), topic) == 0;
+					}
 				if (!has)
 					continue;
 			}

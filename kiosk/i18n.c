@@ -173,6 +173,8 @@ static const char *const cat[S_COUNT][2] = {
 	[S_LK_FIND] = {"조회", "Look up"},
 	[S_LK_NOT_FOUND] = {"예약을 찾지 못했습니다. 번호와 뒤 4자리를 다시 확인해 주세요.",
 			    "No booking found. Please check the code and the 4 digits."},
+	[S_LK_CANT_CANCEL] = {"이미 지났거나 끝난 예약은 취소할 수 없습니다.",
+			      "A session that has passed or ended cannot be cancelled."},
 	[S_LK_LIMIT] = {"조회에 여러 번 실패했습니다. 잠시 후 다시 시도해 주세요.",
 			"Too many failed tries. Please try again in a few minutes."},
 	[S_LK_STATUS] = {"상태", "Status"},

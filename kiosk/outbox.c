@@ -2,6 +2,7 @@
 
 #include <SDL2/SDL.h>
 #include <curl/curl.h>
+#include <json-c/json.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -90,6 +91,24 @@ static long deliver(outbox *x, CURL *c, const char *key, const char *body, buf *
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	curl_slist_free_all(h);
 	return status;
+}
+
+/* 1 when the service settled the booking: 201 booked, 202 follow-up, or a 409
+ * or 422 with the contract's error body ({"error": {"code": "..."}}). Anything
+ * else is not an answer from the service and is tried again. */
+static int final_answer(long status, const buf *resp)
+{
+	json_object *o, *e, *code;
+	int ok;
+	if (status == 201 || status == 202)
+		return 1;
+	if (status != 409 && status != 422)
+		return 0;
+	o = resp->len ? json_tokener_parse(resp->data) : NULL;
+	ok = o && json_object_object_get_ex(o, "error", &e) && json_object_is_type(e, json_type_object) &&
+	     json_object_object_get_ex(e, "code", &code) && json_object_is_type(code, json_type_string);
+	json_object_put(o);
+	return ok;
 }
 
 static void *worker(void *arg)
@@ -182,12 +201,19 @@ static void *worker(void *arg)
 			buf_init(&resp);
 			long status = deliver(x, c, key, body.data, &resp);
 			buf_wipe(&body);
-			if (status < 0 || status >= 500) {
-				reachable = status > 0;
+			if (!final_answer(status, &resp)) {
+				/* no answer, a 5xx, or not the service's answer (a captive
+				 * portal's page, a proxy's 407, a revoked token's 401, a 429):
+				 * the same key goes again later, never twice, never lost */
+				reachable = status >= 500 && status < 600;
+				if (status > 0 && status < 500)
+					log_warn("outbox_retry", "status=%ld", status);
 				buf_release(&resp);
-				break; /* the same key goes again next time: never twice */
+				break;
 			}
-			/* answered (201, 202, 409, 422...): done; the personal data goes */
+			/* answered (201, 202, or the contract's 409/422): done; the
+			 * personal data goes */
+			int stored = 0;
 			if (sqlite3_prepare_v2(db,
 					       "UPDATE outbox SET state = 'done', status = ?, response = ?,"
 					       " body = NULL WHERE id = ?",
@@ -195,8 +221,16 @@ static void *worker(void *arg)
 				sqlite3_bind_int64(st, 1, status);
 				sqlite3_bind_text(st, 2, resp.data, -1, SQLITE_STATIC);
 				sqlite3_bind_int64(st, 3, id);
-				sqlite3_step(st);
+				stored = sqlite3_step(st) == SQLITE_DONE;
 				sqlite3_finalize(st);
+			}
+			if (!stored) {
+				/* a full or failing disk: stop this round rather than send the
+				 * same item again at once (its key makes a resend harmless) */
+				log_error("outbox_mark", "error=\"%s\"", sqlite3_errmsg(db));
+				buf_release(&resp);
+				reachable = 0;
+				break;
 			}
 			log_info("outbox_delivered", "status=%ld", status);
 			obx_event *ev = xcalloc(1, sizeof(*ev));

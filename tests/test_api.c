@@ -269,6 +269,13 @@ static void test_search(void **s)
 	}
 	assert_true(compound > 0);
 	resp_free(&r);
+	/* a page far past the end: an empty page, not a heap sized by the page number
+	 * (it asked for 1.6 GB before) */
+	get("/v1/jobs?q=%EA%B0%84%ED%98%B8&per_page=100&page=1000000", 1, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_object_array_length(field(r.json, "items")), 0);
+	assert_true(json_object_get_int(field(r.json, "total")) > 0);
+	resp_free(&r);
 
 	/* region: a district includes its dongs */
 	get("/v1/jobs?region=29140&per_page=100", 1, NULL, &r);

@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "booking.h"
 #include "canon.h"
 #include "buf.h"
@@ -286,6 +288,7 @@ static void test_limit_queue_lookup(void **s)
 	assert_non_null(strstr(out.data, "\"status\":\"booked\""));
 	assert_null(strstr(out.data, "홍길동")); /* no personal data in answers */
 	assert_int_equal(http("DELETE", path, NULL, NULL, &out), 204);
+	assert_int_equal(http("DELETE", path, NULL, NULL, &out), 204); /* already: fine */
 	assert_int_equal(http("GET", path, NULL, NULL, &out), 200);
 	assert_non_null(strstr(out.data, "\"status\":\"cancelled\""));
 
@@ -307,6 +310,45 @@ static void test_limit_queue_lookup(void **s)
 	/* a malformed reference is a validation error */
 	body(b, sizeof(b), slot, "010-3333-5555", ", \"queued\": {\"reference\": \"Q0O1I\"}");
 	assert_int_equal(http("POST", "v1/bookings", "q-3", b, &out), 422);
+	/* queued offline for a time the schedule no longer offers (leave, new
+	 * hours): nothing is lost, it becomes a follow-up */
+	char gone[96];
+	snprintf(gone, sizeof(gone), "%.*s0310", (int)strlen(slot) - 4, slot); /* 03:10: never a slot */
+	snprintf(ref_body, sizeof(ref_body),
+		 ", \"queued\": {\"reference\": \"QGXNE234\", \"created_at\": \"2026-11-23T09:14:00+09:00\"}");
+	body(b, sizeof(b), gone, "010-3333-8888", ref_body);
+	assert_int_equal(http("POST", "v1/bookings", "q-4", b, &out), 202);
+	assert_non_null(strstr(out.data, "follow_up"));
+	body(b, sizeof(b), gone, "010-3333-8888", NULL); /* asked online: refused as before */
+	assert_int_equal(http("POST", "v1/bookings", "q-5", b, &out), 422);
+	/* the kiosk's online attempt arrived but its answer did not; the queued
+	 * replay (new key, a Q reference) finds it, and the reference finds it too */
+	nth_slot(11, slot, sizeof(slot));
+	body(b, sizeof(b), slot, "010-3333-6666", NULL);
+	assert_int_equal(http("POST", "v1/bookings", "sp-1", b, &out), 201);
+	snprintf(ref_body, sizeof(ref_body),
+		 ", \"queued\": {\"reference\": \"QSAMEPR2\", \"created_at\": \"2026-11-23T09:15:00+09:00\"}");
+	body(b, sizeof(b), slot, "010-3333-6666", ref_body);
+	assert_int_equal(http("POST", "v1/bookings", "sp-2", b, &out), 201);
+	assert_int_equal(http("GET", "v1/bookings/QSAMEPR2?phone_last4=6666", NULL, NULL, &out), 200);
+	assert_non_null(strstr(out.data, "\"status\":\"booked\""));
+	/* a kiosk cannot cancel what is over: an attended session keeps its record */
+	json_object *o = json_tokener_parse(out.data), *v;
+	json_object_object_get_ex(o, "code", &v);
+	snprintf(code, sizeof(code), "%s", json_object_get_string(v));
+	json_object_put(o);
+	char dbp[128], sql[160];
+	sqlite3 *db;
+	snprintf(dbp, sizeof(dbp), "%s/jobcenter.db", dir);
+	assert_int_equal(sqlite3_open(dbp, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	snprintf(sql, sizeof(sql), "UPDATE bookings SET status = 'attended' WHERE code = '%s'", code);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	snprintf(path, sizeof(path), "v1/bookings/%s?phone_last4=6666", code);
+	assert_int_equal(http("DELETE", path, NULL, NULL, &out), 422);
+	assert_int_equal(http("GET", path, NULL, NULL, &out), 200);
+	assert_non_null(strstr(out.data, "\"status\":\"booked\"")); /* (the API's word for it) */
 	buf_release(&out);
 }
 

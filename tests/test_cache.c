@@ -195,6 +195,24 @@ static void test_documents(void **s)
 	assert_int_equal(cache_answer(k, "v1/slots?from=2026-01-01&to=2026-12-31", today, time(NULL),
 				      &loc, &status), 0);
 	assert_int_equal(status, 400);
+	/* a stored document with nulls and wrong types where strings belong: those
+	 * slots are skipped, the good one answered (it used to crash the kiosk) */
+	char bad[1024], at[32];
+	kdate_format(today + 5, from);
+	snprintf(at, sizeof(at), "%sT10:00:00+09:00", from);
+	snprintf(bad, sizeof(bad),
+		 "{\"items\": [null, 7, {\"starts_at\": null, \"counselor_id\": \"c-01\"},"
+		 " {\"starts_at\": \"%s\", \"counselor_id\": null},"
+		 " {\"starts_at\": \"%s\", \"counselor_id\": \"c-01\", \"topic_ids\": [null, 3, \"career\"]}]}",
+		 at, at);
+	assert_int_equal(cache_put_doc(k, "v1/slots", NULL, bad, err, sizeof(err)), 0);
+	snprintf(narrow, sizeof(narrow), "v1/slots?from=%s&to=%s&topic=career&counselor=c-01", from, from);
+	assert_int_equal(cache_answer(k, narrow, today, time(NULL), &loc, &status), 0);
+	assert_int_equal(status, 200);
+	json_object *ans = json_tokener_parse(loc.data), *items;
+	assert_true(json_object_object_get_ex(ans, "items", &items));
+	assert_int_equal(json_object_array_length(items), 1);
+	json_object_put(ans);
 	buf_release(&srv);
 	buf_release(&loc);
 	cache_close(k);

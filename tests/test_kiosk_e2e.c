@@ -831,6 +831,32 @@ static void book_to_review(struct kiosk *k, const char *phone, int nth_day)
 
 /* Offline: the booking is queued durably, survives kill -9, and is delivered
  * exactly once when the service is back. Runs after test_offline (service down). */
+/* A captive portal on the service's address: every request gets a 200 web page.
+ * Counts the booking POSTs it swallowed. */
+static int portal_fd, portal_posts;
+
+static void *portal(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		int c = accept(portal_fd, NULL, NULL);
+		if (c < 0)
+			return NULL;
+		char req[8192];
+		ssize_t n = recv(c, req, sizeof(req) - 1, 0);
+		if (n > 0) {
+			req[n] = '\0';
+			if (strncmp(req, "POST /v1/bookings", 17) == 0)
+				__atomic_add_fetch(&portal_posts, 1, __ATOMIC_SEQ_CST);
+		}
+		static const char page[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+					   "Content-Length: 30\r\nConnection: close\r\n\r\n"
+					   "<html>Log in to Wi-Fi</html>\r\n";
+		(void)!send(c, page, sizeof(page) - 1, MSG_NOSIGNAL);
+		close(c);
+	}
+}
+
 static void test_outbox_exactly_once(void **s)
 {
 	struct kiosk k;
@@ -866,6 +892,31 @@ static void test_outbox_exactly_once(void **s)
 	for (int i = 0; i < 100 && (pending = state_outbox(&k)) != 1; i++)
 		usleep(50000);
 	assert_int_equal(pending, 1);
+
+	/* a captive portal answers on the service's address: its page is not the
+	 * service's answer, and the booking stays queued */
+	struct sockaddr_in pa = {0};
+	pthread_t pth;
+	int one = 1;
+	portal_fd = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(portal_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	pa.sin_family = AF_INET;
+	pa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	pa.sin_port = htons((uint16_t)api_port);
+	assert_int_equal(bind(portal_fd, (struct sockaddr *)&pa, sizeof(pa)), 0);
+	assert_int_equal(listen(portal_fd, 16), 0);
+	pthread_create(&pth, NULL, portal, NULL);
+	for (int i = 0; i < 100 && !__atomic_load_n(&portal_posts, __ATOMIC_SEQ_CST); i++) {
+		usleep(100000);
+		if (i % 10 == 9)
+			ok(&k, "{\"cmd\": \"advance\", \"ms\": 60000}");
+	}
+	assert_true(__atomic_load_n(&portal_posts, __ATOMIC_SEQ_CST) >= 1);
+	usleep(300000);
+	assert_int_equal(state_outbox(&k), 1);
+	shutdown(portal_fd, SHUT_RDWR);
+	close(portal_fd);
+	pthread_join(pth, NULL);
 
 	/* the service comes back on the same address: delivered, once */
 	assert_int_equal(tu_serve(dir, api_port, &server), api_port);

@@ -462,6 +462,7 @@ struct req {
 	char phone[12], counselor[32];
 	int day, start;
 	time_t queued_at;
+	int gone; /* a queued request whose slot or topic is no longer offered */
 };
 
 static int validate(sqlite3 *db, json_object *body, struct req *q, json_object *fields)
@@ -473,15 +474,26 @@ static int validate(sqlite3 *db, json_object *body, struct req *q, json_object *
 	q->topic = str_field(body, "topic_id");
 	q->name = str_field(body, "name");
 	const char *phone = str_field(body, "phone");
+	/* a booking queued offline may meet a schedule that changed since (leave,
+	 * new hours or topics): it becomes a follow-up, not a refusal */
+	int was_queued = json_object_object_get_ex(body, "queued", NULL);
 	if (!q->slot || !bk_slot_parse(q->slot, q->counselor, sizeof(q->counselor), &q->day, &q->start))
 		json_object_object_add(fields, "slot_id", json_object_new_string("알 수 없는 상담 시간입니다 (unknown slot)"));
-	else if (!slot_offered(db, q->counselor, q->day, q->start))
-		json_object_object_add(fields, "slot_id", json_object_new_string("상담 시간이 아닙니다 (no such slot)"));
+	else if (!slot_offered(db, q->counselor, q->day, q->start)) {
+		if (was_queued)
+			q->gone = 1;
+		else
+			json_object_object_add(fields, "slot_id", json_object_new_string("상담 시간이 아닙니다 (no such slot)"));
+	}
 	if (!q->topic || !exists(db, "SELECT 1 FROM topics WHERE id = ?", q->topic))
 		json_object_object_add(fields, "topic_id", json_object_new_string("알 수 없는 상담 주제입니다 (unknown topic)"));
 	else if (q->counselor[0] && counselor_topics(db, q->counselor, topics, sizeof(topics)) == 1 &&
-		 !has_topic(topics, q->topic))
-		json_object_object_add(fields, "topic_id", json_object_new_string("이 상담사가 다루지 않는 주제입니다 (topic not offered in this slot)"));
+		 !has_topic(topics, q->topic)) {
+		if (was_queued)
+			q->gone = 1;
+		else
+			json_object_object_add(fields, "topic_id", json_object_new_string("이 상담사가 다루지 않는 주제입니다 (topic not offered in this slot)"));
+	}
 	size_t nl = q->name ? strlen(q->name) : 0;
 	size_t nc = q->name ? utf8_count(q->name, nl) : 0;
 	if (!q->name || nc < 1 || nc > 40 || !utf8_valid(q->name, nl) || strchr(q->name, '\n'))
@@ -674,7 +686,7 @@ int bk_book(sqlite3 *db, const bk_opts *o, const char *kiosk, const char *key, c
 	}
 	/* a queued request whose slot has gone or passed becomes a follow-up */
 	int queued = q.reference != NULL;
-	int past = seoul_time(q.day, q.start) <= now;
+	int past = seoul_time(q.day, q.start) <= now || (queued && q.gone);
 	if (!queued && past) {
 		json_object_object_add(fields, "slot_id", json_object_new_string("이미 지난 시간입니다 (the slot has passed)"));
 		err_body(resp, status, 422, "validation_failed", "입력한 내용을 확인해 주세요", fields);
@@ -705,9 +717,20 @@ int bk_book(sqlite3 *db, const bk_opts *o, const char *kiosk, const char *key, c
 	} else if (ins != SQLITE_CONSTRAINT) {
 		goto dberr;
 	} else if (queued && same_person_booked(db, &q, code, sizeof(code))) {
-		/* the kiosk's first, unanswered attempt did arrive: that is the booking */
+		/* the kiosk's first, unanswered attempt did arrive: that is the booking.
+		 * The person holds the queued reference: it finds this booking too */
+		sqlite3_stmt *rs;
+		if (sqlite3_prepare_v2(db, "UPDATE bookings SET reference = ? WHERE code = ? AND reference IS NULL",
+				       -1, &rs, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(rs, 1, q.reference, -1, SQLITE_STATIC);
+			sqlite3_bind_text(rs, 2, code, -1, SQLITE_STATIC);
+			int urc = sqlite3_step(rs);
+			sqlite3_finalize(rs);
+			if (urc != SQLITE_DONE && sqlite3_errcode(db) != SQLITE_CONSTRAINT)
+				goto dberr;
+		}
 		*status = 201;
-		to_body(resp, booking_json(db, o, "booked", code, NULL, q.counselor, q.topic, q.day,
+		to_body(resp, booking_json(db, o, "booked", code, q.reference, q.counselor, q.topic, q.day,
 					   q.start));
 	} else if (queued) {
 		/* nothing the person entered is lost: a counsellor will call */
@@ -812,19 +835,30 @@ int bk_lookup(sqlite3 *db, const bk_opts *o, const char *kiosk, const char *code
 	snprintf(slot, sizeof(slot), "%s", (const char *)sqlite3_column_text(st, 6));
 	sqlite3_finalize(st);
 	if (del) {
+		/* only what is still to come: an attended, missed or counsellor-cancelled
+		 * booking keeps its record (and the counsellor's reason) */
 		if (sqlite3_prepare_v2(db,
 				       "UPDATE bookings SET status = 'cancelled', cancelled_at = ?,"
-				       " cancel_reason = 'kiosk' WHERE id = ?",
+				       " cancel_reason = 'kiosk' WHERE id = ? AND (status = 'follow_up' OR"
+				       " (status = 'booked' AND starts_at > ?))",
 				       -1, &st, NULL) != SQLITE_OK)
 			goto dberr;
 		sqlite3_bind_int64(st, 1, (long long)now);
 		sqlite3_bind_int64(st, 2, id);
+		sqlite3_bind_int64(st, 3, (long long)now);
 		int rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
 			goto dberr;
-		*status = 204;
-		buf_reset(resp);
+		if (sqlite3_changes(db) == 0 && strcmp(bstatus, "cancelled") != 0) {
+			json_object *f = json_object_new_object();
+			json_object_object_add(f, "code", json_object_new_string("이미 지났거나 끝난 예약입니다 (the session has passed or ended)"));
+			err_body(resp, status, 422, "validation_failed",
+				 "이미 지났거나 끝난 예약은 취소할 수 없습니다", f);
+		} else {
+			*status = 204; /* cancelled now, or already */
+			buf_reset(resp);
+		}
 	} else {
 		char c2[32];
 		int day, start;
