@@ -305,6 +305,8 @@ static void free_detail(app *a)
  * the open job, scroll positions, the tree's copy of it all. */
 static void wipe_session(app *a)
 {
+	if (a->text)
+		txt_forget_all(a->text);
 	if (a->net) {
 		net_cancel(a->net, NET_SEARCH);
 		net_cancel(a->net, NET_DETAIL);
@@ -902,7 +904,19 @@ static char *booking_body(app *a, const char *reference)
 		json_object_object_add(q, "created_at", json_object_new_string(ts));
 		json_object_object_add(o, "queued", q);
 	}
-	s = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	/* json-c's own copies (the name, the phone, the text it printed) are wiped
+	 * before it frees them: freed memory keeps what it held */
+	char *printed = (char *)json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	s = xstrdup(printed);
+	util_wipe(printed, strlen(printed));
+	static const char *const personal[] = {"name", "phone"};
+	for (size_t i = 0; i < ARRAY_LEN(personal); i++) {
+		json_object *v;
+		if (json_object_object_get_ex(o, personal[i], &v)) {
+			char *p = (char *)json_object_get_string(v);
+			util_wipe(p, strlen(p));
+		}
+	}
 	json_object_put(o);
 	return s;
 }
@@ -980,6 +994,13 @@ static void on_bk_lists(app *a, net_result *r)
 	size_t n = json_object_array_length(items);
 	if (n > 2000)
 		n = 2000;
+	/* a late answer may replace a list while a person is past choosing from
+	 * it: the choice is kept by id, not by its place in the old list */
+	char chosen[32] = "";
+	if (r->kind == NET_TOPICS && a->bk_topic >= 0 && a->bk_topic < a->bk_ntopics)
+		snprintf(chosen, sizeof(chosen), "%s", a->bk_topics[a->bk_topic].id);
+	if (r->kind == NET_COUNSELORS && a->bk_counselor >= 0 && a->bk_counselor < a->bk_ncs)
+		snprintf(chosen, sizeof(chosen), "%s", a->bk_cs[a->bk_counselor].id);
 	if (r->kind == NET_TOPICS) {
 		for (int i = 0; i < a->bk_ntopics; i++) {
 			free(a->bk_topics[i].ko);
@@ -996,6 +1017,14 @@ static void on_bk_lists(app *a, net_result *r)
 			snprintf(t->id, sizeof(t->id), "%s", id);
 			t->ko = xstrdup(ko);
 			t->en = xstrdup(en ? en : ko);
+		}
+		if (a->bk_topic >= 0) {
+			a->bk_topic = -1;
+			for (int i = 0; chosen[0] && i < a->bk_ntopics; i++)
+				if (strcmp(a->bk_topics[i].id, chosen) == 0)
+					a->bk_topic = i;
+			if (a->bk_topic < 0 && a->bk_step != BK_TOPIC && a->bk_step < BK_SENDING)
+				a->bk_step = BK_TOPIC; /* gone from the list: choose again */
 		}
 	} else if (r->kind == NET_COUNSELORS) {
 		for (int i = 0; i < a->bk_ncs; i++)
@@ -1019,6 +1048,16 @@ static void on_bk_lists(app *a, net_result *r)
 					if (t)
 						snprintf(c->topics + l, sizeof(c->topics) - l, ",%s", t);
 				}
+		}
+		if (a->bk_counselor >= 0) { /* -1 is "any counsellor" */
+			int was = a->bk_counselor;
+			a->bk_counselor = -1;
+			for (int i = 0; chosen[0] && i < a->bk_ncs; i++)
+				if (strcmp(a->bk_cs[i].id, chosen) == 0)
+					a->bk_counselor = i;
+			if (a->bk_counselor < 0 && was >= 0 && a->bk_step > BK_COUNSELOR &&
+			    a->bk_step < BK_SENDING)
+				a->bk_step = BK_COUNSELOR;
 		}
 	} else {
 		free(a->bk_slots);

@@ -25,6 +25,8 @@ struct net_req {
 
 static void req_free(struct net_req *q)
 {
+	if (q->url)
+		util_wipe(q->url, strlen(q->url)); /* a look-up's phone_last4 */
 	free(q->url);
 	if (q->body) {
 		util_wipe(q->body, strlen(q->body)); /* names and phone numbers */

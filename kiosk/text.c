@@ -180,6 +180,7 @@ static void evict(txt *t, struct txt_entry *e)
 		return;
 	SDL_DestroyTexture(e->tex);
 	t->bytes -= (size_t)e->w * (size_t)e->h * 4;
+	util_wipe(e->s, strlen(e->s)); /* it may be a name or a phone number being typed */
 	free(e->s);
 	e->tex = NULL;
 	e->s = NULL;
@@ -232,6 +233,12 @@ static struct txt_entry *lookup(txt *t, int px, int bold, theme_rgba c, const ch
 	victim->s = xstrdup(s);
 	victim->used = ++t->tick;
 	return victim;
+}
+
+void txt_forget_all(txt *t)
+{
+	for (int i = 0; i < TXT_CACHE; i++)
+		evict(t, &t->cache[i]);
 }
 
 void txt_draw(txt *t, int px, int bold, theme_rgba c, const char *s, int x, int y)

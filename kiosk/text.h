@@ -44,5 +44,8 @@ void txt_draw_wrapped(txt *t, int px, int bold, theme_rgba c, const char *s, int
 
 /* Cache statistics (for benchmarks). */
 void txt_stats(const txt *t, unsigned long *hits, unsigned long *misses, int *entries);
+/* Drops every cached string and texture, the strings wiped first: what a session
+ * typed (a name, a phone number) is drawn through this cache. */
+void txt_forget_all(txt *t);
 
 #endif
