@@ -771,7 +771,9 @@ static void on_obx(app *a, int code, obx_event *ev)
 			hin_clear(a->bk_phone);
 		}
 	}
-	if (code == OBX_EV_COUNT && ev->pending > 0 && !ev->reachable) {
+	if (code == OBX_EV_COUNT && ev->pending > 0) {
+		/* not all delivered (no answer, a 5xx, a portal): again later, backing
+		 * off, whether or not the next sync succeeds */
 		uint32_t j = randombytes_uniform(1000);
 		a->obx_next = clk_ms(a->clock) + a->obx_backoff * (800 + (int64_t)j * 4 / 10) / 1000;
 		a->obx_backoff = a->obx_backoff * 2 > 300000 ? 300000 : a->obx_backoff * 2;
@@ -791,8 +793,8 @@ static void on_sync(app *a, sync_result *r)
 	if (r->cache_time)
 		a->cache_time = r->cache_time;
 	a->cache_jobs = r->jobs;
-	if (r->ok && a->outbox_pending > 0)
-		obx_kick(a->obx); /* back online: deliver what waited */
+	if (r->ok) /* back online: deliver what waited (also what a failed start never counted) */
+		obx_kick(a->obx);
 	if (r->ok && a->pl_index < 0) /* the catalogue may have changed with the sync */
 		a->media_tag = net_get(a->net, NET_MEDIA, "v1/media");
 	if (r->ok) {

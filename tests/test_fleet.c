@@ -527,6 +527,37 @@ static void test_error_history(void **s)
 	sqlite3_close(db);
 }
 
+/* A second box cannot take an enrolled kiosk's id (its token, group, history)
+ * until that kiosk's token is revoked. */
+static void test_enroll_taken_id(void **s)
+{
+	buf out;
+	(void)s;
+	/* a second box cannot take an enrolled kiosk's id (its token, group,
+	 * history) until that kiosk's token is revoked */
+	char t1[128], t2[128], b2[512];
+	long st2;
+	for (int i = 0; i < 2; i++) {
+		buf_init(&out);
+		assert_int_equal(tu_cli(&out, (const char *const[]){"fleet", "enroll-token", "--data", dir, NULL}), 0);
+		buf_addc(&out, '\0');
+		out.data[strcspn(out.data, "\n")] = '\0';
+		snprintf(i ? t2 : t1, sizeof(t1), "%.100s", out.data);
+		buf_release(&out);
+	}
+	snprintf(b2, sizeof(b2), "{\"enroll_token\": \"%s\", \"kiosk_id\": \"dup-kiosk\"}", t1);
+	json_object_put(post(NULL, "v1/fleet/enroll", b2, &st2));
+	assert_int_equal(st2, 201);
+	snprintf(b2, sizeof(b2), "{\"enroll_token\": \"%s\", \"kiosk_id\": \"dup-kiosk\"}", t2);
+	json_object *d = post(NULL, "v1/fleet/enroll", b2, &st2);
+	assert_int_equal(st2, 422);
+	json_object_put(d);
+	assert_int_equal(tu_cli(NULL, (const char *const[]){"token", "revoke", "--data", dir, "--kiosk", "dup-kiosk",
+							      NULL}), 0);
+	json_object_put(post(NULL, "v1/fleet/enroll", b2, &st2)); /* the same token: still unused */
+	assert_int_equal(st2, 201);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -535,6 +566,7 @@ int main(void)
 		cmocka_unit_test(test_agent_follows_rollout),
 		cmocka_unit_test(test_make_kiosk),
 		cmocka_unit_test(test_error_history),
+		cmocka_unit_test(test_enroll_taken_id),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

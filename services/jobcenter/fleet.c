@@ -154,6 +154,19 @@ int fl_enroll(sqlite3 *db, const char *body, size_t len, time_t now, int *status
 		return 0;
 	}
 	hash_token(tok, hex);
+	/* a guessed or used token is turned away before any write lock is taken */
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM fleet_enroll WHERE hash = ? AND used_at IS NULL", -1,
+			       &st, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!found) {
+		json_object_put(o);
+		reply_error(resp, status, 401, "unknown or already used enrollment token");
+		return 0;
+	}
+	found = 0;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto dberr;
 	if (sqlite3_prepare_v2(db, "SELECT grp FROM fleet_enroll WHERE hash = ? AND used_at IS NULL",
@@ -169,6 +182,24 @@ int fl_enroll(sqlite3 *db, const char *body, size_t len, time_t now, int *status
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		json_object_put(o);
 		reply_error(resp, status, 401, "unknown or already used enrollment token");
+		return 0;
+	}
+	/* a kiosk id in use keeps its kiosk: a second box must not take over its
+	 * token, group and history (a replaced box: revoke the old token first) */
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM tokens WHERE kiosk_id = ? AND revoked_at IS NULL", -1,
+			       &st, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_text(st, 1, kiosk, -1, SQLITE_STATIC);
+	int taken = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (taken) {
+		char msg[400];
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		snprintf(msg, sizeof(msg),
+			 "kiosk %s is enrolled already: pick another id, or revoke its token first"
+			 " (jobcenter token revoke --kiosk %s)", kiosk, kiosk);
+		json_object_put(o);
+		reply_error(resp, status, 422, msg);
 		return 0;
 	}
 	if (auth_issue(db, kiosk, device, err, errlen) < 0)
