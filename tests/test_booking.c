@@ -373,6 +373,18 @@ static void test_validation_and_rate_limit(void **s)
 	body(b, sizeof(b), slot, "02-123-4567", NULL); /* not a mobile number */
 	assert_int_equal(http("POST", "v1/bookings", "v-1", b, &out), 422);
 	assert_non_null(strstr(out.data, "\"phone\""));
+	/* a name with a right-to-left override or a control character would read
+	 * as another name in the console */
+	static const char *const names[] = {"\\u202e\\ub3d9\\uae38\\ud64d", "\\ud64d\\t\\ub3d9", "\\ud64d\\u0085"};
+	for (size_t i = 0; i < 3; i++) {
+		char key[16];
+		snprintf(b, sizeof(b), "{\"slot_id\": \"%s\", \"topic_id\": \"career\", \"name\": \"%s\", "
+				       "\"phone\": \"010-1111-2222\", \"consent\": {\"privacy\": true, \"version\": \"1\"}}",
+			 slot, names[i]);
+		snprintf(key, sizeof(key), "ctl-%zu", i);
+		assert_int_equal(http("POST", "v1/bookings", key, b, &out), 422);
+		assert_non_null(strstr(out.data, "\"name\""));
+	}
 	snprintf(b, sizeof(b), "{\"slot_id\": \"%s\", \"topic_id\": \"career\", \"name\": \"홍길동\", "
 			       "\"phone\": \"010-1111-2222\", \"consent\": {\"privacy\": false, \"version\": \"1\"}}",
 		 slot);

@@ -420,6 +420,17 @@ static void test_outcomes_followups_exports(void **s)
 	assert_non_null(strstr(out.data, "STATUS:CANCELLED\r\n"));
 	assert_null(strstr(out.data, "9876"));
 	assert_null(strstr(out.data, "오세훈"));
+	/* nor booking codes: with the last digits they cancel at a kiosk */
+	sqlite3_stmt *cs;
+	int codes = 0;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT code FROM bookings WHERE counselor_id = 'c-04'"
+						" AND code IS NOT NULL", -1, &cs, NULL), SQLITE_OK);
+	while (sqlite3_step(cs) == SQLITE_ROW) {
+		assert_null(strstr(out.data, (const char *)sqlite3_column_text(cs, 0)));
+		codes++;
+	}
+	sqlite3_finalize(cs);
+	assert_true(codes > 0);
 	assert_non_null(strstr(out.data, "END:VCALENDAR\r\n"));
 	buf_wipe(&out);
 }

@@ -465,6 +465,25 @@ struct req {
 	int gone; /* a queued request whose slot or topic is no longer offered */
 };
 
+/* 1 when s (valid UTF-8) holds a control character (C0, DEL, C1) or a
+ * bidirectional override or isolate, which would make a name in the console or
+ * the CSV read as something else. */
+static int has_controls(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return 1;
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			return 1; /* C1 */
+		if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] >= 0xaa && p[2] <= 0xae))
+			return 1; /* U+202A..U+202E */
+		if (p[0] == 0xe2 && p[1] == 0x81 && (p[2] >= 0xa6 && p[2] <= 0xa9))
+			return 1; /* U+2066..U+2069 */
+	}
+	return 0;
+}
+
 static int validate(sqlite3 *db, json_object *body, struct req *q, json_object *fields)
 {
 	json_object *v, *consent, *queued;
@@ -496,7 +515,7 @@ static int validate(sqlite3 *db, json_object *body, struct req *q, json_object *
 	}
 	size_t nl = q->name ? strlen(q->name) : 0;
 	size_t nc = q->name ? utf8_count(q->name, nl) : 0;
-	if (!q->name || nc < 1 || nc > 40 || !utf8_valid(q->name, nl) || strchr(q->name, '\n'))
+	if (!q->name || nc < 1 || nc > 40 || !utf8_valid(q->name, nl) || has_controls(q->name))
 		json_object_object_add(fields, "name", json_object_new_string("이름은 1~40자로 입력해 주세요 (1-40 characters)"));
 	if (!phone || !phone_ok(phone, q->phone))
 		json_object_object_add(fields, "phone", json_object_new_string("휴대폰 번호를 확인해 주세요 (a Korean mobile number)"));

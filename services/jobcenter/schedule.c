@@ -625,7 +625,9 @@ int sch_ical(sqlite3 *db, const char *counselor, time_t now, buf *out, char *err
 		ical_line(out, txt.data);
 		buf_reset(&txt);
 		buf_adds(&txt, "DESCRIPTION:");
-		buf_printf(&txt, "예약 번호 %s\\n상태 %s", sch_str(o, "code"), status);
+		/* no booking code: with the phone's last digits it cancels the
+		 * booking at a kiosk, and calendar feeds end up in other services */
+		buf_printf(&txt, "상태 %s", status);
 		ical_line(out, txt.data);
 		ical_line(out, strcmp(status, "cancelled") == 0 ? "STATUS:CANCELLED"
 								 : "STATUS:CONFIRMED");

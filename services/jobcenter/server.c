@@ -48,16 +48,27 @@ void srv_req_client_ip(const srv_req *req, char *out, size_t n)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	int loopback = 0;
 	snprintf(out, n, "-");
 	if (!ci || !ci->client_addr)
 		return;
-	if (ci->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
-			  out, (socklen_t)n);
-	else if (ci->client_addr->sa_family == AF_INET6)
-		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr, out,
-			  (socklen_t)n);
+	if (ci->client_addr->sa_family == AF_INET) {
+		const struct in_addr *a = &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr;
+		inet_ntop(AF_INET, a, out, (socklen_t)n);
+		loopback = (ntohl(a->s_addr) >> 24) == 127;
+	} else if (ci->client_addr->sa_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr;
+		inet_ntop(AF_INET6, a, out, (socklen_t)n);
+		loopback = IN6_IS_ADDR_LOOPBACK(a);
+	}
+	/* behind a proxy on this machine (docs/console.md) every request comes from
+	 * loopback: the proxy's X-Real-IP names the client, so that throttling per
+	 * address does not lock everyone out at once. Only a local proxy is trusted
+	 * with it: nobody else can connect from loopback. */
+	const char *real = loopback ? srv_req_header(req, "X-Real-IP") : NULL;
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (real && (inet_pton(AF_INET, real, bin) == 1 || inet_pton(AF_INET6, real, bin) == 1))
+		snprintf(out, n, "%s", real);
 }
 
 int srv_req_is_https(const srv_req *req)

@@ -61,7 +61,9 @@ typedef struct srv_resp {
 /* A request header's value, or NULL. */
 const char *srv_req_header(const srv_req *req, const char *name);
 
-/* The client's address as text ("127.0.0.1", "::1") into out (at least 64 bytes). */
+/* The client's address as text ("127.0.0.1", "::1") into out (at least 64 bytes);
+ * for a request from loopback (a proxy on this machine), its X-Real-IP when that
+ * is an address. */
 void srv_req_client_ip(const srv_req *req, char *out, size_t n);
 
 /* 1 if the request reached us over TLS, directly or (X-Forwarded-Proto: https)

@@ -269,6 +269,18 @@ try {
   }
   assert.match(last, /너무 많습니다/);
 
+  log('behind the proxy, one address\'s wrong passwords do not lock out another');
+  const from = async (ip) => browser.newContext({ extraHTTPHeaders: { 'X-Real-IP': ip }, locale: 'ko-KR' });
+  const attacker = await (await from('203.0.113.7')).newPage();
+  for (let i = 0; i < 21; i++) {
+    await login(attacker, 'guess' + i, 'wrong-password-' + i);
+  }
+  await login(attacker, env('CLOGIN'), env('CPASS'));
+  assert.match(await attacker.getByRole('alert').textContent(), /너무 많습니다/, 'that address is throttled');
+  const counsellor = await (await from('198.51.100.20')).newPage();
+  await login(counsellor, env('CLOGIN'), env('CPASS'));
+  await counsellor.waitForURL(/\/console\/schedule/);
+
   console.log(`console: passed; axe scanned ${scanned.length} pages: ${scanned.join(', ')}`);
 } catch (e) {
   console.error(`console: FAILED at "${step}"`);
