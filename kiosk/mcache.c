@@ -402,22 +402,29 @@ static void *worker(void *arg)
 		int r = c ? download(m, c, &it) : 0;
 		pthread_mutex_lock(&m->mu);
 		m->loading[0] = '\0';
-		struct ent *e = find_sha(m, it.sha);
 		if (r < 0)
 			break;
-		if (e && r == 1) {
-			e->state = MC_READY;
-			e->pct = 100;
-			e->fails = 0;
-			evict(m, it.sha);
-		} else if (e) {
-			double b = BACKOFF_MIN_MS * (double)(1 << (e->fails < 7 ? e->fails : 7));
-			if (b > BACKOFF_MAX_MS)
-				b = BACKOFF_MAX_MS;
-			e->fails++;
-			e->state = MC_FAILED;
-			e->next_try = util_now_ms() + b * (0.75 + 0.5 * randombytes_uniform(1000) / 1000.0);
+		/* every catalogue entry with these bytes (two titles may share a
+		 * file): one download serves them all */
+		for (int i = 0; i < m->n; i++) {
+			struct ent *e = &m->e[i];
+			if (strcmp(e->it.sha, it.sha) != 0)
+				continue;
+			if (r == 1) {
+				e->state = MC_READY;
+				e->pct = 100;
+				e->fails = 0;
+			} else {
+				double b = BACKOFF_MIN_MS * (double)(1 << (e->fails < 7 ? e->fails : 7));
+				if (b > BACKOFF_MAX_MS)
+					b = BACKOFF_MAX_MS;
+				e->fails++;
+				e->state = MC_FAILED;
+				e->next_try = util_now_ms() + b * (0.75 + 0.5 * randombytes_uniform(1000) / 1000.0);
+			}
 		}
+		if (r == 1)
+			evict(m, it.sha);
 		pthread_mutex_unlock(&m->mu);
 		post(m, MC_EV_PROGRESS, NULL);
 		pthread_mutex_lock(&m->mu);

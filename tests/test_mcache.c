@@ -321,12 +321,37 @@ static void test_eviction_and_rot(void **s)
 	mc_stop(m);
 }
 
+/* Two catalogue entries with the same bytes (one video under two titles): one
+ * download makes both ready; it is not fetched again and again. */
+static void test_shared_file(void **s)
+{
+	(void)s;
+	char p[256];
+	file_path(1, "media", p, sizeof(p));
+	unlink(p);
+	mcache *m = start(1LL << 30);
+	mc_item two[2] = {item(1, "b1"), item(1, "b2")};
+	pthread_mutex_lock(&mu);
+	int before = requests;
+	pthread_mutex_unlock(&mu);
+	mc_set_catalog(m, two, 2);
+	wait_state(m, "b1", MC_READY);
+	wait_state(m, "b2", MC_READY);
+	usleep(300000); /* a worker that still wanted b2 would be fetching it now */
+	pthread_mutex_lock(&mu);
+	int got = requests - before;
+	pthread_mutex_unlock(&mu);
+	assert_int_equal(got, 1);
+	mc_stop(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resume_after_cut),
 		cmocka_unit_test(test_longer_than_declared),
 		cmocka_unit_test(test_eviction_and_rot),
+		cmocka_unit_test(test_shared_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
