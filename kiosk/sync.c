@@ -195,6 +195,11 @@ static void run(syncer *s, CURL *c, cache *k, time_t when, sync_result *r)
 			snprintf(path, sizeof(path), "v1/jobs/changes?per_page=%d", SYNC_PER_PAGE);
 		}
 		st = get(s, c, path, NULL, &d, r);
+		if (st == 410 && !cur) { /* nothing to forget: a broken answer, not a loop */
+			buf_release(&d.body);
+			snprintf(r->err, sizeof(r->err), "HTTP 410 without a cursor");
+			return;
+		}
 		if (st == 410) {
 			/* the service no longer knows our cursor: start over */
 			buf_release(&d.body);
