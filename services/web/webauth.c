@@ -278,6 +278,17 @@ static int record_failure(sqlite3 *db, const char *login, const char *ip, time_t
 	return 0;
 }
 
+static void forget_failure(sqlite3 *db, long long rowid)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "DELETE FROM wa_login_failures WHERE rowid = ?", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, rowid);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+}
+
 int wa_login(sqlite3 *db, const char *login, const char *password, const char *ip, time_t now,
 	     char *session_token, int *retry_after, char *err, size_t errlen)
 {
@@ -288,14 +299,26 @@ int wa_login(sqlite3 *db, const char *login, const char *password, const char *i
 
 	*retry_after = 0;
 	snprintf(lname, sizeof(lname), "%.32s", login);
+	/* this attempt counts as a failure until the password is checked (it is
+	 * taken back on success): concurrent guesses each see the others, so no
+	 * more than the limit get through while the slow check runs */
+	long long mine;
+	if (record_failure(db, lname, ip, now) < 0)
+		goto dberr;
+	mine = sqlite3_last_insert_rowid(db);
+	long long oldest_l = 0, oldest_i = 0;
 	nl = count_since(db,
 			 "SELECT count(*), min(at) FROM wa_login_failures WHERE login = ? AND at > ?",
-			 lname, now - WA_FAIL_WINDOW_S, &oldest);
+			 lname, now - WA_FAIL_WINDOW_S, &oldest_l);
 	ni = count_since(db, "SELECT count(*), min(at) FROM wa_login_failures WHERE ip = ? AND at > ?",
-			 ip, now - WA_FAIL_WINDOW_S, &oldest);
+			 ip, now - WA_FAIL_WINDOW_S, &oldest_i);
 	if (nl < 0 || ni < 0)
 		goto dberr;
-	if (nl >= WA_FAIL_MAX_LOGIN || ni >= WA_FAIL_MAX_IP) {
+	if (nl > WA_FAIL_MAX_LOGIN || ni > WA_FAIL_MAX_IP) {
+		forget_failure(db, mine); /* refused unheard: not one more failure */
+		/* the wait of the limit that was hit (the later one when both) */
+		long long o1 = nl > WA_FAIL_MAX_LOGIN ? oldest_l : 0, o2 = ni > WA_FAIL_MAX_IP ? oldest_i : 0;
+		oldest = o1 > o2 ? o1 : o2;
 		*retry_after = (int)(oldest + WA_FAIL_WINDOW_S - now);
 		if (*retry_after < 1)
 			*retry_after = 1;
@@ -320,12 +343,11 @@ int wa_login(sqlite3 *db, const char *login, const char *password, const char *i
 	}
 	ok = hash[0] && strlen(password) <= WA_PASSWORD_MAX &&
 	     crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-	if (!ok || !uid || disabled) {
-		if (record_failure(db, lname, ip, now) < 0)
-			goto dberr;
+	if (!ok || !uid || disabled) { /* the failure recorded above stands */
 		snprintf(err, errlen, "아이디 또는 비밀번호가 맞지 않습니다 (wrong login or password)");
 		return WA_EINVAL;
 	}
+	forget_failure(db, mine);
 	if (crypto_pwhash_str_needs_rehash(hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
 					   crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0 &&
 	    hash_password(password, hash, err, errlen) == 0)
