@@ -140,6 +140,9 @@ static void *worker(void *arg)
 			db = cache_db(k);
 			/* received means on disk: every outbox commit is synced */
 			sqlite3_exec(db, obx_sql, NULL, NULL, NULL);
+			/* a delivered booking's name and phone are overwritten on
+			 * disk, not only unlinked from the row */
+			sqlite3_exec(db, "PRAGMA secure_delete=ON", NULL, NULL, NULL);
 		}
 		/* new submissions first: the person is waiting to hear */
 		while (s) {
@@ -177,7 +180,7 @@ static void *worker(void *arg)
 		if (!kick || !db)
 			continue;
 		/* deliver, oldest first; stop at the first item the service does not answer */
-		int reachable = 1;
+		int reachable = 1, delivered = 0;
 		for (;;) {
 			sqlite3_stmt *st;
 			long long id;
@@ -238,8 +241,17 @@ static void *worker(void *arg)
 			ev->status = status;
 			ev->pending = pending(db);
 			post(x, OBX_EV_DELIVERED, ev);
+			delivered++;
 			buf_release(&resp);
 		}
+		/* delivered rows are kept while their key could come back (the
+		 * service keeps keys 7 days), then go; the WAL's old page images of
+		 * wiped bodies go with a checkpoint */
+		if (delivered)
+			sqlite3_exec(db,
+				     "DELETE FROM outbox WHERE state = 'done' AND created_at <"
+				     " strftime('%s','now') - 8 * 86400; PRAGMA wal_checkpoint(TRUNCATE);",
+				     NULL, NULL, NULL);
 		obx_event *ev = xcalloc(1, sizeof(*ev));
 		ev->pending = pending(db);
 		ev->reachable = reachable;

@@ -927,6 +927,13 @@ static void test_outbox_exactly_once(void **s)
 			ok(&k, "{\"cmd\": \"advance\", \"ms\": 60000}");
 	}
 	assert_int_equal(pending, 0);
+	/* delivered: the name is gone from the kiosk's files too, not only from the
+	 * row (secure_delete, the WAL checkpointed) */
+	char scan[512];
+	snprintf(scan, sizeof(scan), "! grep -rqa '김대기' %s/cache", dir);
+	for (int i = 0; i < 50 && system(scan) != 0; i++)
+		usleep(100000);
+	assert_int_equal(system(scan), 0);
 	buf_init(&out);
 	snprintf(path, sizeof(path), "v1/bookings/%s?phone_last4=7890", ref);
 	assert_int_equal(api_get(path, &out), 200);
