@@ -66,6 +66,20 @@ static const char obx_sql[] =
 	" reference TEXT NOT NULL, body TEXT, created_at INTEGER NOT NULL, state TEXT NOT NULL,"
 	" status INTEGER, response TEXT);";
 
+/* Cuts a delivery short when a person's new booking waits to be stored (they are
+ * waiting to hear it was received) or the outbox stops; the cut item keeps its
+ * key and goes again later. */
+static int interrupted(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	outbox *x = ud;
+	int cut;
+	(void)dt, (void)dn, (void)ut, (void)un;
+	pthread_mutex_lock(&x->mu);
+	cut = x->subs != NULL || x->stop;
+	pthread_mutex_unlock(&x->mu);
+	return cut;
+}
+
 /* One POST; returns the HTTP status or -1 when the service did not answer. */
 static long deliver(outbox *x, CURL *c, const char *key, const char *body, buf *resp)
 {
@@ -87,6 +101,9 @@ static long deliver(outbox *x, CURL *c, const char *key, const char *body, buf *
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, x->o.timeout_s);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, interrupted);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, x);
 	if (curl_easy_perform(c) == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	curl_slist_free_all(h);
@@ -186,6 +203,13 @@ static void *worker(void *arg)
 			long long id;
 			char key[64], ref[16];
 			buf body, resp;
+			pthread_mutex_lock(&x->mu);
+			int waiting = x->subs != NULL || x->stop;
+			if (waiting)
+				x->kick = 1; /* store them, then carry on */
+			pthread_mutex_unlock(&x->mu);
+			if (waiting)
+				break;
 			if (sqlite3_prepare_v2(db,
 					       "SELECT id, key, reference, body FROM outbox WHERE state ="
 					       " 'pending' ORDER BY id LIMIT 1",
