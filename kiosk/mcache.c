@@ -46,6 +46,7 @@ struct mcache {
 	int full_logged;
 	int verifiers;	  /* verify threads running */
 	pthread_cond_t vcv;
+	unsigned catalog_gen; /* bumped by mc_set_catalog */
 };
 
 static void post(mcache *m, int code, void *data)
@@ -360,13 +361,50 @@ static void evict(mcache *m, const char *keep)
 	free(f);
 }
 
+/* Removes .part files of downloads no catalogue entry wants any more (a
+ * title replaced or withdrawn): they are not counted against the cap and would
+ * stay for ever. Called without the lock, with a copy of the wanted SHAs. */
+static void drop_stale_parts(mcache *m, char (*want)[65], int n)
+{
+	DIR *d = opendir(m->dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		int wanted = 0;
+		if (l != 64 + 5 || strcmp(de->d_name + 64, ".part") != 0)
+			continue;
+		for (int i = 0; i < n && !wanted; i++)
+			wanted = strncmp(want[i], de->d_name, 64) == 0;
+		if (!wanted) {
+			char p[1024];
+			snprintf(p, sizeof(p), "%s/%s", m->dir, de->d_name);
+			unlink(p);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
 static void *worker(void *arg)
 {
 	mcache *m = arg;
 	CURL *c = curl_easy_init();
+	unsigned seen_gen = 0;
 	pthread_mutex_lock(&m->mu);
 	while (!m->stop) {
 		double now = util_now_ms(), wake = 0;
+		if (m->catalog_gen != seen_gen) {
+			int n = m->n;
+			char (*want)[65] = xcalloc((size_t)(n ? n : 1), 65);
+			for (int i = 0; i < n; i++)
+				memcpy(want[i], m->e[i].it.sha, 65);
+			seen_gen = m->catalog_gen;
+			pthread_mutex_unlock(&m->mu);
+			drop_stale_parts(m, want, n);
+			free(want);
+			pthread_mutex_lock(&m->mu);
+			continue;
+		}
 		struct ent *pick = NULL;
 		for (int i = 0; i < m->n && !pick; i++) {
 			struct ent *e = &m->e[i];
@@ -495,6 +533,7 @@ void mc_set_catalog(mcache *m, const mc_item *items, int n)
 	free(m->e);
 	m->e = e;
 	m->n = n;
+	m->catalog_gen++;
 	pthread_cond_signal(&m->cv);
 	pthread_mutex_unlock(&m->mu);
 }

@@ -345,6 +345,35 @@ static void test_shared_file(void **s)
 	mc_stop(m);
 }
 
+/* A half-downloaded file of a title no longer in the catalogue is removed (it
+ * counts against no cap and would stay for ever); one still wanted stays. */
+static void test_stale_part(void **s)
+{
+	(void)s;
+	char stray[256], kept[256];
+	snprintf(stray, sizeof(stray), "%s/%064d.part", cdir, 7);
+	FILE *f = fopen(stray, "w");
+	assert_non_null(f);
+	fputs("half a withdrawn video", f);
+	fclose(f);
+	pthread_mutex_lock(&mu);
+	cut_next = 1000; /* the wanted one stops early and keeps its .part */
+	pthread_mutex_unlock(&mu);
+	file_path(2, "media", kept, sizeof(kept));
+	unlink(kept);
+	mcache *m = start(1LL << 30);
+	mc_item c = item(2, "c");
+	mc_set_catalog(m, &c, 1);
+	wait_state(m, "c", MC_FAILED);
+	int gone = 0;
+	for (int i = 0; i < 200 && !(gone = access(stray, F_OK) != 0); i++)
+		usleep(10000);
+	assert_true(gone);
+	file_path(2, "part", kept, sizeof(kept));
+	assert_int_equal(access(kept, F_OK), 0);
+	mc_stop(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_longer_than_declared),
 		cmocka_unit_test(test_eviction_and_rot),
 		cmocka_unit_test(test_shared_file),
+		cmocka_unit_test(test_stale_part),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
