@@ -146,3 +146,19 @@ int util_sha256_file(const char *path, char *hex, long long *size)
 		*size = total;
 	return 0;
 }
+
+int util_version_file(const char *path, char *out, size_t n)
+{
+	FILE *f = fopen(path, "r");
+	out[0] = '\0';
+	if (!f)
+		return 0;
+	if (!fgets(out, (int)n, f))
+		out[0] = '\0';
+	fclose(f);
+	out[strcspn(out, "\r\n")] = '\0';
+	for (const char *p = out; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == '"' || *p == '\\')
+			return -1;
+	return out[0] ? 1 : -1;
+}

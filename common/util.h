@@ -44,4 +44,12 @@ void util_hex(const unsigned char *in, size_t n, char *out);
  * size into *size (may be NULL). Reads in 64 KiB pieces. Returns 0, or -1 with errno. */
 int util_sha256_file(const char *path, char *hex, long long *size) WUR;
 
+/* The first line of a release's VERSION file (what its kiosk reports as its
+ * version; the update agent and jk-release read it the same way) into out
+ * (n bytes), without its line end; "" when there is none. Returns 1 when that
+ * line is a version (not empty; printable ASCII without spaces, quotes or
+ * backslashes), 0 when the file is missing, -1 when it is there but its first
+ * line is not a version. */
+int util_version_file(const char *path, char *out, size_t n);
+
 #endif

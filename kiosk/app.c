@@ -1599,23 +1599,40 @@ static void move_focus(app *a, int dir)
 	a->dirty = 1;
 }
 
+/* What SDL types for key k (as SDL_TEXTINPUT follows SDL_KEYDOWN), or NULL. */
+static const char *key_text(SDL_Keycode k, char *out)
+{
+	static const struct {
+		SDL_Keycode k;
+		char c;
+	} kp[] = {{SDLK_KP_MULTIPLY, '*'}, {SDLK_KP_DIVIDE, '/'}, {SDLK_KP_PLUS, '+'},
+		  {SDLK_KP_MINUS, '-'}};
+	out[0] = out[1] = '\0';
+	if (k >= 32 && k < 127)
+		out[0] = (char)k;
+	for (size_t i = 0; i < ARRAY_LEN(kp); i++)
+		if (k == kp[i].k)
+			out[0] = kp[i].c;
+	if ((SDL_GetModState() & KMOD_NUM) && k >= SDLK_KP_1 && k <= SDLK_KP_0)
+		out[0] = k == SDLK_KP_0 ? '0' : (char)('1' + (k - SDLK_KP_1));
+	return out[0] ? out : NULL;
+}
+
 /* An accessibility keypad (KS X 9211) is a number pad: 8 and 4 move back, 2 and
  * 6 forward, 5 presses; with Num Lock on, its digits type into a focused text
  * field instead. */
 static SDL_Keycode from_keypad(app *a, SDL_Keycode k)
 {
-	static const struct {
-		SDL_Keycode from, to;
-		const char *text; /* what SDL types for it with Num Lock on */
-	} pad[] = {{SDLK_KP_8, SDLK_UP, "8"},	  {SDLK_KP_4, SDLK_LEFT, "4"},
-		   {SDLK_KP_2, SDLK_DOWN, "2"},	  {SDLK_KP_6, SDLK_RIGHT, "6"},
-		   {SDLK_KP_5, SDLK_RETURN, "5"}, {SDLK_KP_MULTIPLY, SDLK_HELP, "*"}};
+	static const SDL_Keycode pad[][2] = {{SDLK_KP_8, SDLK_UP},    {SDLK_KP_4, SDLK_LEFT},
+					     {SDLK_KP_2, SDLK_DOWN},  {SDLK_KP_6, SDLK_RIGHT},
+					     {SDLK_KP_5, SDLK_RETURN}, {SDLK_KP_MULTIPLY, SDLK_HELP}};
+	char typed[2];
 	if (focused_hin(a) && (SDL_GetModState() & KMOD_NUM))
 		return k;
 	for (size_t i = 0; i < ARRAY_LEN(pad); i++)
-		if (k == pad[i].from) {
-			snprintf(a->swallow, sizeof(a->swallow), "%s", pad[i].text);
-			return pad[i].to;
+		if (k == pad[i][0]) { /* what it would type goes unused */
+			snprintf(a->swallow, sizeof(a->swallow), "%s", key_text(k, typed) ? typed : "");
+			return pad[i][1];
 		}
 	return k;
 }
@@ -1723,25 +1740,6 @@ static void text_event(app *a, const char *text)
 	}
 	a->swallow[0] = '\0';
 	text_input(a, text);
-}
-
-/* What SDL types for key k (as SDL_TEXTINPUT follows SDL_KEYDOWN), or NULL. */
-static const char *key_text(SDL_Keycode k, char *out)
-{
-	static const struct {
-		SDL_Keycode k;
-		char c;
-	} kp[] = {{SDLK_KP_MULTIPLY, '*'}, {SDLK_KP_DIVIDE, '/'}, {SDLK_KP_PLUS, '+'},
-		  {SDLK_KP_MINUS, '-'}};
-	out[0] = out[1] = '\0';
-	if (k >= 32 && k < 127)
-		out[0] = (char)k;
-	for (size_t i = 0; i < ARRAY_LEN(kp); i++)
-		if (k == kp[i].k)
-			out[0] = kp[i].c;
-	if ((SDL_GetModState() & KMOD_NUM) && k >= SDLK_KP_1 && k <= SDLK_KP_0)
-		out[0] = k == SDLK_KP_0 ? '0' : (char)('1' + (k - SDLK_KP_1));
-	return out[0] ? out : NULL;
 }
 
 /* ---- automation ---- */

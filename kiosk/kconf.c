@@ -27,10 +27,9 @@ static const char usage[] =
 /* The version of the release this binary belongs to (kconf.h). */
 static char *release_version(void)
 {
-	char exe[4096], line[64] = "";
+	char exe[4096], line[64];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 16);
 	char *slash;
-	FILE *f;
 	if (n <= 0)
 		return xstrdup(JK_VERSION);
 	exe[n] = '\0';
@@ -39,16 +38,7 @@ static char *release_version(void)
 			*slash = '\0';
 	size_t len = strlen(exe);
 	memcpy(exe + len, "/VERSION", sizeof("/VERSION"));
-	if (!(f = fopen(exe, "r")))
-		return xstrdup(JK_VERSION);
-	int ok = fgets(line, sizeof(line), f) != NULL;
-	fclose(f);
-	if (!ok)
-		line[0] = '\0';
-	line[strcspn(line, "\r\n")] = '\0';
-	for (char *p = line; ok && *p; p++)
-		ok = *p > 0x20 && *p < 0x7f && *p != '"' && *p != '\\';
-	return xstrdup(ok && line[0] ? line : JK_VERSION);
+	return xstrdup(util_version_file(exe, line, sizeof(line)) == 1 ? line : JK_VERSION);
 }
 
 void kconf_init(kconf *c)

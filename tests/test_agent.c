@@ -548,17 +548,9 @@ static void *serve(void *arg)
 	for (;;) {
 		int c = accept(lfd, NULL, NULL);
 		char req[4096], path[1024], file[2048];
-		size_t n = 0;
-		ssize_t r;
 		if (c < 0)
 			return NULL;
-		while (n < sizeof(req) - 1 && (r = read(c, req + n, sizeof(req) - 1 - n)) > 0) {
-			n += (size_t)r;
-			req[n] = '\0';
-			if (strstr(req, "\r\n\r\n"))
-				break;
-		}
-		req[n] = '\0';
+		tu_read_head(c, req, sizeof(req));
 		if (sscanf(req, "GET /%1000s ", path) != 1) {
 			close(c);
 			continue;

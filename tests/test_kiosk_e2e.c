@@ -843,12 +843,9 @@ static void *portal(void *arg)
 		if (c < 0)
 			return NULL;
 		char req[8192];
-		ssize_t n = recv(c, req, sizeof(req) - 1, 0);
-		if (n > 0) {
-			req[n] = '\0';
-			if (strncmp(req, "POST /v1/bookings", 17) == 0)
-				__atomic_add_fetch(&portal_posts, 1, __ATOMIC_SEQ_CST);
-		}
+		tu_read_head(c, req, sizeof(req));
+		if (strncmp(req, "POST /v1/bookings", 17) == 0)
+			__atomic_add_fetch(&portal_posts, 1, __ATOMIC_SEQ_CST);
 		static const char page[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
 					   "Content-Length: 30\r\nConnection: close\r\n\r\n"
 					   "<html>Log in to Wi-Fi</html>\r\n";

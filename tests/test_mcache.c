@@ -51,17 +51,9 @@ static void *serve(void *arg)
 	for (;;) {
 		int c = accept(lfd, NULL, NULL);
 		char req[2048];
-		size_t n = 0;
-		ssize_t r;
 		if (c < 0)
 			return NULL;
-		while (n < sizeof(req) - 1 && (r = read(c, req + n, sizeof(req) - 1 - n)) > 0) {
-			n += (size_t)r;
-			req[n] = '\0';
-			if (strstr(req, "\r\n\r\n"))
-				break;
-		}
-		req[n] = '\0';
+		tu_read_head(c, req, sizeof(req));
 		int which = strstr(req, "GET /b ") ? 1 : strstr(req, "GET /c ") ? 2 : 0;
 		long from = 0;
 		const char *rg = strcasestr(req, "\r\nRange: bytes=");
@@ -89,7 +81,7 @@ static void *serve(void *arg)
 		long send_n = cut ? cut : SIZE - from;
 		long off = 0;
 		while (off < send_n) {
-			r = send(c, bodies[which] + from + off, (size_t)(send_n - off), MSG_NOSIGNAL);
+			ssize_t r = send(c, bodies[which] + from + off, (size_t)(send_n - off), MSG_NOSIGNAL);
 			if (r <= 0)
 				break;
 			off += r;

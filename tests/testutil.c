@@ -131,3 +131,17 @@ long tu_http(int port, const char *token, const char *method, const char *path,
 	curl_easy_cleanup(c);
 	return status;
 }
+
+size_t tu_read_head(int fd, char *req, size_t n)
+{
+	size_t got = 0;
+	ssize_t r;
+	req[0] = '\0';
+	while (got < n - 1 && (r = read(fd, req + got, n - 1 - got)) > 0) {
+		got += (size_t)r;
+		req[got] = '\0';
+		if (strstr(req, "\r\n\r\n"))
+			break;
+	}
+	return got;
+}

@@ -30,6 +30,10 @@ int tu_serve(const char *dir, int port, pid_t *pid);
 long tu_http(int port, const char *token, const char *method, const char *path,
 	     const char *key, const char *json, buf *out);
 
+/* Reads an HTTP request's head (up to its blank line; at most n-1 bytes) from a
+ * test server's connection fd into req, NUL-terminated; returns its length. */
+size_t tu_read_head(int fd, char *req, size_t n);
+
 /* SIGTERM and wait; returns the exit status (-1 if it did not exit normally). */
 int tu_stop(pid_t pid);
 

@@ -329,22 +329,7 @@ static int get_meta(const agent_cfg *c, const char *name, size_t max, buf *out, 
 	return -1;
 }
 
-/* Feeds the first n bytes of file p into the check (a resumed download). */
-static int hash_prefix(const char *p, uint64_t n, tuf_check *chk)
-{
-	unsigned char b[65536];
-	FILE *f = fopen(p, "rb");
-	size_t r;
-	if (!f)
-		return -1;
-	while (n && (r = fread(b, 1, n < sizeof(b) ? (size_t)n : sizeof(b), f)) > 0) {
-		if (tuf_check_feed(chk, b, r) != TUF_OK)
-			break;
-		n -= r;
-	}
-	fclose(f);
-	return n ? -1 : 0;
-}
+static int append_chunk(const char *cp, uint64_t size, tuf_check *chk, FILE *out);
 
 /* Gets chunk `sha` of `size` into the chunk store, resuming a .part, hashing as
  * the bytes arrive. Files are synced together after the last chunk (agent_cycle);
@@ -362,7 +347,7 @@ static int get_chunk(const agent_cfg *c, const tuf_chunk *ch, long long *bytes, 
 	snprintf(part, sizeof(part), "%s.part", fin);
 	uint64_t have = stat(part, &st) == 0 ? (uint64_t)st.st_size : 0;
 	tuf_check_init(&chk, ch->size, ch->sha256);
-	if (have > ch->size || (have && hash_prefix(part, have, &chk) < 0)) {
+	if (have > ch->size || (have && append_chunk(part, have, &chk, NULL) < 0)) {
 		unlink(part);
 		have = 0;
 		tuf_check_init(&chk, ch->size, ch->sha256);
@@ -519,8 +504,9 @@ static int same_file(const char *p, const tuf_file *f)
 	       strcmp(hex, f->sha256) == 0;
 }
 
-/* Appends chunk file cp, which must hold exactly `size` bytes, to out through a
- * small buffer, feeding the whole file's check. */
+/* Appends file cp, which must hold exactly `size` bytes, to out (NULL: nowhere,
+ * as when a resumed download's first bytes are checked again) through a small
+ * buffer, feeding the check. */
 static int append_chunk(const char *cp, uint64_t size, tuf_check *chk, FILE *out)
 {
 	unsigned char b[65536];
@@ -529,7 +515,7 @@ static int append_chunk(const char *cp, uint64_t size, tuf_check *chk, FILE *out
 	if (!in)
 		return -1;
 	while (size && (n = fread(b, 1, size < sizeof(b) ? (size_t)size : sizeof(b), in)) > 0) {
-		if (tuf_check_feed(chk, b, n) != TUF_OK || fwrite(b, 1, n, out) != n)
+		if (tuf_check_feed(chk, b, n) != TUF_OK || (out && fwrite(b, 1, n, out) != n))
 			break;
 		size -= n;
 	}
@@ -563,8 +549,10 @@ static int mkdirs_for(const char *file)
 	return util_mkdir_p(d, 0755);
 }
 
-static int install(const agent_cfg *c, const tuf_release *rel, long long running, char *why,
-		   size_t wn)
+/* Builds releases/<v> from the running release (files where same[i]: hard
+ * links) and the chunk store, checked, synced, renamed into place. */
+static int install(const agent_cfg *c, const tuf_release *rel, long long running,
+		   const unsigned char *same, char *why, size_t wn)
 {
 	char tmp[4096], dst[4096];
 	path(c, tmp, sizeof(tmp), "releases/%lld.tmp", rel->version);
@@ -580,8 +568,7 @@ static int install(const agent_cfg *c, const tuf_release *rel, long long running
 		if (mkdirs_for(target) < 0)
 			goto io;
 		path(c, old, sizeof(old), "releases/%lld/%s", running, f->path);
-		int same = same_file(old, f);
-		if (same && link(old, target) == 0)
+		if (same[i] && link(old, target) == 0)
 			continue; /* unchanged: the same inode */
 		FILE *out = fopen(target, "wb");
 		tuf_check chk;
@@ -589,7 +576,7 @@ static int install(const agent_cfg *c, const tuf_release *rel, long long running
 			goto io;
 		tuf_check_init(&chk, f->size, f->sha256);
 		int ok = 1;
-		if (same) { /* no link (another file system, a link limit): a checked copy */
+		if (same[i]) { /* no link (another file system, a link limit): a checked copy */
 			ok = append_chunk(old, f->size, &chk, out) == 0 && tuf_check_finish(&chk) == TUF_OK;
 		} else {
 			for (int k = 0; k < f->nchunks && ok; k++) {
@@ -699,15 +686,8 @@ static int run(const char *cmd)
 static void release_version_file(const agent_cfg *c, long long v, char *out, size_t n)
 {
 	char p[4096];
-	FILE *f;
-	out[0] = '\0';
 	path(c, p, sizeof(p), "releases/%lld/VERSION", v);
-	if (!(f = fopen(p, "r")))
-		return;
-	if (!fgets(out, (int)n, f))
-		out[0] = '\0';
-	fclose(f);
-	out[strcspn(out, "\r\n")] = '\0';
+	(void)util_version_file(p, out, n); /* jk-release signs only good ones */
 }
 
 /* The health command says so, or the kiosk answers its socket (kstate.h) and,
@@ -757,6 +737,7 @@ static int healthy(const agent_cfg *c, long long version, char *why, size_t n)
 	char want[64], last[160];
 	double until = util_now_ms() + (c->health_timeout_s > 0 ? c->health_timeout_s : 30) * 1000.0;
 	double good_since = -1, settle = (c->health_settle_s > 0 ? c->health_settle_s : 0) * 1000.0;
+	int stopped = 0; /* it answered well once, then not */
 	release_version_file(c, version, want, sizeof(want));
 	do {
 		if (health_once(c, want, last, sizeof(last))) {
@@ -765,11 +746,10 @@ static int healthy(const agent_cfg *c, long long version, char *why, size_t n)
 				good_since = now;
 			if (now - good_since >= settle)
 				return 1;
-		} else if (good_since >= 0) {
-			snprintf(why, n, "answered, then stopped: %s", last);
+		} else {
+			stopped |= good_since >= 0;
 			good_since = -1;
-		} else if (!strstr(why, "then stopped")) {
-			snprintf(why, n, "%s", last);
+			snprintf(why, n, "%s%s", stopped ? "answered, then stopped: " : "", last);
 		}
 		usleep(200 * 1000);
 	} while (util_now_ms() < until);
@@ -821,19 +801,18 @@ static int software_removed(const char *dir, const char *rel_path, const tuf_rel
 }
 
 /* 1 when the release changes nothing but content (media/, content/) compared with
- * the running one: such an update may apply at any idle moment. */
-static int content_only(const agent_cfg *c, const tuf_release *rel, long long running)
+ * the running one (same[i]: file i is unchanged): such an update may apply at any
+ * idle moment. */
+static int content_only(const agent_cfg *c, const tuf_release *rel, long long running,
+			const unsigned char *same)
 {
 	char dir[4096];
 	if (!running)
 		return 0;
 	path(c, dir, sizeof(dir), "releases/%lld", running);
-	for (int i = 0; i < rel->nfiles; i++) {
-		char old[8192];
-		snprintf(old, sizeof(old), "%s/%s", dir, rel->files[i].path);
-		if (!is_content(rel->files[i].path) && !same_file(old, &rel->files[i]))
+	for (int i = 0; i < rel->nfiles; i++)
+		if (!is_content(rel->files[i].path) && !same[i])
 			return 0;
-	}
 	return !software_removed(dir, "", rel);
 }
 
@@ -1205,17 +1184,17 @@ static int cycle(const agent_cfg *c, agent_result *r)
 			}
 		}
 	}
-	free(same);
 	r->download_ms = util_now_ms() - t0;
+	int content = content_only(c, &rel, running, same);
 	/* everything is here; the switch waits for its moment */
 	{
 		time_t t = c->now ? c->now() : time(NULL);
 		struct tm lt;
 		localtime_r(&t, &lt);
 		int m = lt.tm_hour * 60 + lt.tm_min, ws = c->window_start, we = c->window_end;
-		int inside = ws == we || (ws < we ? m >= ws && m < we : m >= ws || m < we) ||
-			     content_only(c, &rel, running);
+		int inside = ws == we || (ws < we ? m >= ws && m < we : m >= ws || m < we) || content;
 		if (!inside || !idle(c)) {
+			free(same);
 			tuf_release_free(&rel);
 			if (!inside) /* nothing to do before it opens */
 				r->wait_s = (long long)(((ws - m) % 1440 + 1440) % 1440) * 60 - lt.tm_sec;
@@ -1231,12 +1210,13 @@ static int cycle(const agent_cfg *c, agent_result *r)
 			close(dfd);
 		}
 	}
-	if (install(c, &rel, running, err, sizeof(err)) < 0) {
+	int installed_ok = install(c, &rel, running, same, err, sizeof(err));
+	free(same);
+	if (installed_ok < 0) {
 		tuf_release_free(&rel);
 		return say(r, AGENT_FAILED, "%s", err);
 	}
 	long long version = rel.version;
-	int content = content_only(c, &rel, running);
 	tuf_release_free(&rel);
 	/* installing took a while: someone may have started using the kiosk */
 	if (!content && !idle(c))

@@ -292,19 +292,10 @@ static int walk(const char *dir, const char *rel, json_object *files, const char
  * it to be the release's. */
 static int version_file_differs(const char *dir, const char *sv)
 {
-	char p[4096], line[128] = "";
-	FILE *f;
+	char p[4096], line[128];
 	snprintf(p, sizeof(p), "%s/VERSION", dir);
-	if (!(f = fopen(p, "r")))
-		return 0;
-	if (!fgets(line, sizeof(line), f))
-		line[0] = '\0';
-	fclose(f);
-	line[strcspn(line, "\r\n")] = '\0';
-	for (const char *c = line; *c; c++)
-		if (*c <= 0x20 || *c >= 0x7f || *c == '"' || *c == '\\')
-			return 1;
-	return !line[0] || strcmp(line, sv) != 0;
+	int rc = util_version_file(p, line, sizeof(line));
+	return rc < 0 || (rc == 1 && strcmp(line, sv) != 0);
 }
 
 static int cmd_release(const struct opts *o)

@@ -554,24 +554,14 @@ int fl_rollout_control(sqlite3 *db, const char *what, char *err, size_t errlen)
 }
 
 /* One word for where a kiosk stands (fleet.h), from its inventory row, its
- * newest attempt and the rollout r (NULL: none). */
-static const char *device_status(sqlite3 *db, const struct rollout *r, const char *kiosk,
-				 const char *grp, int bucket, long long version, long long last_seen,
-				 const char *last_error, time_t now)
+ * newest attempt (release av, outcome; 0 and NULL: none) and the rollout r
+ * (NULL: none). */
+static const char *device_status(const struct rollout *r, const char *grp, int bucket,
+				 long long version, long long last_seen, const char *last_error,
+				 long long av, const char *outcome, time_t now)
 {
-	sqlite3_stmt *st;
-	long long av = 0;
-	char outcome[16] = "";
-	if (sqlite3_prepare_v2(db, "SELECT version, outcome FROM fleet_attempts WHERE kiosk_id = ?"
-				   " ORDER BY seq DESC LIMIT 1",
-			       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, kiosk, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			av = sqlite3_column_int64(st, 0);
-			snprintf(outcome, sizeof(outcome), "%s", (const char *)sqlite3_column_text(st, 1));
-		}
-		sqlite3_finalize(st);
-	}
+	if (!outcome)
+		outcome = "";
 	if ((long long)now - last_seen > FL_OFFLINE_S)
 		return "offline";
 	if (last_error && strncmp(last_error, "kiosk: ", 7) == 0)
@@ -599,11 +589,13 @@ int fl_status_json(sqlite3 *db, time_t now, json_object **out, char *err, size_t
 	struct rollout r;
 	json_object *o = json_object_new_object(), *devs = json_object_new_array();
 	if (sqlite3_prepare_v2(db,
+			       /* with each kiosk's newest attempt (seq is unique) */
 			       "SELECT d.kiosk_id, d.grp, d.version, d.last_seen, d.last_error, d.bucket,"
-			       " (SELECT outcome || ': ' || coalesce(reason, '') FROM fleet_attempts a"
-			       " WHERE a.kiosk_id = d.kiosk_id ORDER BY a.seq DESC LIMIT 1),"
-			       " d.cache_age_s, d.outbox, d.disk_free, d.uptime_s"
-			       " FROM fleet_devices d ORDER BY d.kiosk_id",
+			       " a.outcome || ': ' || coalesce(a.reason, ''),"
+			       " d.cache_age_s, d.outbox, d.disk_free, d.uptime_s, a.version, a.outcome"
+			       " FROM fleet_devices d LEFT JOIN fleet_attempts a ON a.kiosk_id = d.kiosk_id"
+			       " AND a.seq = (SELECT max(seq) FROM fleet_attempts WHERE kiosk_id = d.kiosk_id)"
+			       " ORDER BY d.kiosk_id",
 			       -1, &st, NULL) != SQLITE_OK) {
 		json_object_put(o);
 		json_object_put(devs);
@@ -617,10 +609,10 @@ int fl_status_json(sqlite3 *db, time_t now, json_object **out, char *err, size_t
 		json_object_object_add(
 			d, "status",
 			json_object_new_string(device_status(
-				db, has_rollout ? &r : NULL, (const char *)sqlite3_column_text(st, 0),
-				(const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 5),
-				sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
-				(const char *)sqlite3_column_text(st, 4), now)));
+				has_rollout ? &r : NULL, (const char *)sqlite3_column_text(st, 1),
+				sqlite3_column_int(st, 5), sqlite3_column_int64(st, 2),
+				sqlite3_column_int64(st, 3), (const char *)sqlite3_column_text(st, 4),
+				sqlite3_column_int64(st, 11), (const char *)sqlite3_column_text(st, 12), now)));
 		json_object_object_add(d, "kiosk_id",
 				       json_object_new_string((const char *)sqlite3_column_text(st, 0)));
 		s = (const char *)sqlite3_column_text(st, 1);
@@ -736,9 +728,15 @@ int fl_device_json(sqlite3 *db, const char *kiosk, time_t now, json_object **out
 	long long ver = json_object_object_get_ex(d, "version", &v) ? json_object_get_int64(v) : 0;
 	long long seen = json_object_object_get_ex(d, "last_seen", &v) ? json_object_get_int64(v) : 0;
 	int bucket = json_object_object_get_ex(d, "bucket", &v) ? json_object_get_int(v) : 0;
+	/* its newest attempt is the first of "attempts" */
+	json_object *newest = json_object_array_length(parts[1]) ? json_object_array_get_idx(parts[1], 0) : NULL;
+	long long av = newest && json_object_object_get_ex(newest, "version", &v) ? json_object_get_int64(v) : 0;
+	const char *outcome = newest && json_object_object_get_ex(newest, "outcome", &v) && v
+				      ? json_object_get_string(v)
+				      : NULL;
 	json_object_object_add(d, "status",
-			       json_object_new_string(device_status(db, active_rollout(db, &r) == 1 ? &r : NULL,
-								    kiosk, grp, bucket, ver, seen, le, now)));
+			       json_object_new_string(device_status(active_rollout(db, &r) == 1 ? &r : NULL,
+								    grp, bucket, ver, seen, le, av, outcome, now)));
 	json_object_object_add(*out, "attempts", parts[1]);
 	json_object_object_add(*out, "errors", parts[2]);
 	json_object_put(parts[0]);
